@@ -33,6 +33,8 @@ interface LibsvmInstance {
   train(samples: ArrayLike<ArrayLike<number>>, labels: ArrayLike<number>): void;
   predictOne(sample: ArrayLike<number>): number;
   getSVIndices(): number[];
+  /** libsvm's model file as text (svm_save_model's format). */
+  serializeModel(): string;
   /** Frees the model and problem held in the emscripten heap (never garbage collected). */
   free(): void;
 }
@@ -179,8 +181,10 @@ export interface SvmModel {
   readonly d: number;
   readonly k: number;
   readonly supportVectors: number;
-  /** Predicted class per row of an n x d row-major matrix. */
+  /** Predicted class per row of an n x d row-major matrix (TypeScript evaluation of the model). */
   predict(x: Float32Array): Int32Array;
+  /** The same through libsvm's own svm_predict, row by row (slower; for checks). */
+  predictWithLibsvm(x: Float32Array): Int32Array;
   /** Frees the libsvm memory; the model cannot predict afterwards. */
   dispose(): void;
 }
@@ -277,14 +281,177 @@ function allRows(n: number): Int32Array {
   return r;
 }
 
-function wrapModel(svm: LibsvmInstance, params: SvmParams, d: number, k: number): SvmModel {
+/**
+ * The trained decision functions, read back from libsvm's model text (dual coefficients, rho,
+ * labels, SV counts per class) with the support vectors taken from our own float32 rows (by
+ * libsvm's SV indices), so prediction runs as dense loops in TypeScript: several times faster
+ * than libsvm-js's per-row calls at d = 1582, and linear models collapse to one weight vector
+ * per class pair. Voting follows libsvm's svm_predict exactly (one-vs-one, ties to the first
+ * label in libsvm's order). libsvm prints rho with 6 significant digits, so a row within about
+ * 1e-6 of a decision boundary may be voted differently than inside libsvm.
+ */
+interface CompiledSvm {
+  kernel: SvmKernel;
+  gamma: number;
+  /** libsvm's class order (labels as given to train). */
+  labels: number[];
+  nrSv: number[];
+  /** (K-1) x nSV, row-major. */
+  coef: Float64Array;
+  rho: Float64Array;
+  /** nSV x d, float64. */
+  sv: Float64Array;
+  nSv: number;
+  /** Linear only: one weight vector per class pair (pairs x d) so f = w.x - rho. */
+  pairW: Float64Array | null;
+}
+
+function parseHeader(text: string): { header: Map<string, string>; bodyStart: number } {
+  const header = new Map<string, string>();
+  let pos = 0;
+  for (;;) {
+    const end = text.indexOf('\n', pos);
+    if (end < 0) throw new Error('SVM: unreadable libsvm model');
+    const line = text.slice(pos, end).trim();
+    pos = end + 1;
+    if (line === 'SV') return { header, bodyStart: pos };
+    const sp = line.indexOf(' ');
+    header.set(sp < 0 ? line : line.slice(0, sp), sp < 0 ? '' : line.slice(sp + 1));
+  }
+}
+
+function compileModel(
+  svm: LibsvmInstance,
+  params: SvmParams,
+  x: Float32Array,
+  d: number,
+  rows: ArrayLike<number>,
+): CompiledSvm {
+  const text = svm.serializeModel();
+  const { header, bodyStart } = parseHeader(text);
+  const nums = (key: string): number[] => (header.get(key) ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
+  const kk = Number(header.get('nr_class'));
+  const nSv = Number(header.get('total_sv'));
+  const labels = nums('label');
+  const nrSv = nums('nr_sv');
+  const rho = Float64Array.from(nums('rho'));
+  const svIdx = svm.getSVIndices();
+  if (svIdx.length !== nSv || labels.length !== kk || (kk > 1 && (nrSv.length !== kk || rho.length !== (kk * (kk - 1)) / 2))) {
+    throw new Error('SVM: inconsistent libsvm model');
+  }
+  const coef = new Float64Array(Math.max(kk - 1, 0) * nSv);
+  let pos = bodyStart;
+  for (let i = 0; i < nSv; i++) {
+    for (let c = 0; c < kk - 1; c++) {
+      while (text.charCodeAt(pos) === 32) pos++;
+      let end = text.indexOf(' ', pos);
+      if (end < 0) end = text.length;
+      coef[c * nSv + i] = Number(text.slice(pos, end));
+      pos = end;
+    }
+    const nl = text.indexOf('\n', pos);
+    pos = nl < 0 ? text.length : nl + 1;
+  }
+  const sv = new Float64Array(nSv * d);
+  for (let i = 0; i < nSv; i++) {
+    const off = rows[svIdx[i]] * d;
+    for (let f = 0; f < d; f++) sv[i * d + f] = x[off + f];
+  }
+  let pairW: Float64Array | null = null;
+  if (params.kernel === 'linear' && kk > 1) {
+    const start = classStarts(nrSv);
+    pairW = new Float64Array(((kk * (kk - 1)) / 2) * d);
+    let p = 0;
+    for (let a = 0; a < kk; a++) {
+      for (let b = a + 1; b < kk; b++, p++) {
+        const w = pairW.subarray(p * d, (p + 1) * d);
+        for (let s = start[a]; s < start[a] + nrSv[a]; s++) {
+          const cf = coef[(b - 1) * nSv + s];
+          for (let f = 0; f < d; f++) w[f] += cf * sv[s * d + f];
+        }
+        for (let s = start[b]; s < start[b] + nrSv[b]; s++) {
+          const cf = coef[a * nSv + s];
+          for (let f = 0; f < d; f++) w[f] += cf * sv[s * d + f];
+        }
+      }
+    }
+  }
+  return { kernel: params.kernel, gamma: params.gamma ?? 0, labels, nrSv, coef, rho, sv, nSv, pairW };
+}
+
+function classStarts(nrSv: number[]): number[] {
+  const start = [0];
+  for (let c = 1; c < nrSv.length; c++) start.push(start[c - 1] + nrSv[c - 1]);
+  return start;
+}
+
+function predictCompiled(m: CompiledSvm, xTest: Float32Array, d: number): Int32Array {
+  const n = xTest.length / d;
+  const out = new Int32Array(n);
+  const kk = m.labels.length;
+  if (kk === 1) return out.fill(m.labels[0]);
+  const start = classStarts(m.nrSv);
+  const kv = new Float64Array(m.nSv);
+  const votes = new Int32Array(kk);
+  const row = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let f = 0; f < d; f++) row[f] = xTest[i * d + f];
+    if (!m.pairW) {
+      for (let s = 0; s < m.nSv; s++) {
+        const o = s * d;
+        let acc = 0;
+        for (let f = 0; f < d; f++) {
+          const t = row[f] - m.sv[o + f];
+          acc += t * t;
+        }
+        kv[s] = Math.exp(-m.gamma * acc);
+      }
+    }
+    votes.fill(0);
+    let p = 0;
+    for (let a = 0; a < kk; a++) {
+      for (let b = a + 1; b < kk; b++, p++) {
+        let sum = 0;
+        if (m.pairW) {
+          const o = p * d;
+          for (let f = 0; f < d; f++) sum += m.pairW[o + f] * row[f];
+        } else {
+          for (let s = start[a]; s < start[a] + m.nrSv[a]; s++) sum += m.coef[(b - 1) * m.nSv + s] * kv[s];
+          for (let s = start[b]; s < start[b] + m.nrSv[b]; s++) sum += m.coef[a * m.nSv + s] * kv[s];
+        }
+        sum -= m.rho[p];
+        if (sum > 0) votes[a]++;
+        else votes[b]++;
+      }
+    }
+    let best = 0;
+    for (let c = 1; c < kk; c++) if (votes[c] > votes[best]) best = c;
+    out[i] = m.labels[best];
+  }
+  return out;
+}
+
+function wrapModel(
+  svm: LibsvmInstance,
+  params: SvmParams,
+  d: number,
+  k: number,
+  x: Float32Array,
+  rows: ArrayLike<number>,
+): SvmModel {
   let alive = true;
+  const compiled = compileModel(svm, params, x, d, rows);
   return {
     params,
     d,
     k,
-    supportVectors: svm.getSVIndices().length,
+    supportVectors: compiled.nSv,
     predict(xTest: Float32Array): Int32Array {
+      if (!alive) throw new Error('SVM: predict after dispose');
+      checkShape(xTest, null, d, 'SVM.predict');
+      return predictCompiled(compiled, xTest, d);
+    },
+    predictWithLibsvm(xTest: Float32Array): Int32Array {
       if (!alive) throw new Error('SVM: predict after dispose');
       const n = checkShape(xTest, null, d, 'SVM.predict');
       const out = new Int32Array(n);
@@ -322,8 +489,14 @@ export async function fitSvm(
   const n = checkShape(x, labels, d, 'fitSvm');
   if (n === 0) throw new Error('fitSvm: no training rows');
   const ctor = await loadLibsvm();
-  const svm = fitRows(ctor, x, labels, d, allRows(n), params, opts);
-  return wrapModel(svm, params, d, opts.k ?? classCount(labels));
+  const rows = allRows(n);
+  const svm = fitRows(ctor, x, labels, d, rows, params, opts);
+  try {
+    return wrapModel(svm, params, d, opts.k ?? classCount(labels), x, rows);
+  } catch (e) {
+    svm.free();
+    throw e;
+  }
 }
 
 /** The grid as a list of settings (gammas resolved against the data's 'scale' value). */

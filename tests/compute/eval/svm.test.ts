@@ -136,6 +136,32 @@ describe('svm', () => {
     }
   });
 
+  test('TypeScript prediction agrees with libsvm svm_predict (linear and RBF, K = 4, EmoDB)', async () => {
+    const ds = readSharedCsv(`${SHARED_DATA}/emodb-is09.csv`, { classes: ['angry', 'happy', 'neutral', 'sad'] });
+    const held = ['03', '08'];
+    const train = selectRows(ds, rowsByGroup(ds, held, false));
+    const test = selectRows(ds, rowsByGroup(ds, held, true));
+    // rows in an order whose first label is not class 0, so libsvm's label order differs from ours
+    const first = train.labels.indexOf(2);
+    const order = [first, ...Array.from({ length: train.n }, (_, i) => train.n - 1 - i).filter((i) => i !== first)];
+    const tr = selectRows(train, order);
+    expect(tr.labels[0]).not.toBe(0);
+    for (const params of [
+      { kernel: 'linear' as const, C: 0.01 },
+      { kernel: 'rbf' as const, C: 10, gamma: 0.5 / 382 },
+      { kernel: 'rbf' as const, C: 1, gamma: 4 / 382 },
+    ]) {
+      const m = await fitSvm(tr.features, tr.labels, tr.d, params);
+      const ours = m.predict(test.features);
+      const theirs = m.predictWithLibsvm(test.features);
+      const ownTrain = m.predict(tr.features);
+      const theirTrain = m.predictWithLibsvm(tr.features);
+      m.dispose();
+      expect(Array.from(ours)).toEqual(Array.from(theirs));
+      expect(Array.from(ownTrain)).toEqual(Array.from(theirTrain));
+    }
+  });
+
   test('EmoDB IS09, 4 classes: trained on 8 speakers, tested on the other 2, UAR clearly above chance', async () => {
     const ds = readSharedCsv(`${SHARED_DATA}/emodb-is09.csv`, {
       classes: ['angry', 'happy', 'neutral', 'sad'],
