@@ -6,9 +6,8 @@ export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2500 },
-  // Cross-origin isolation lets tfjs-wasm use threads where the browser allows it.
-  server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
-  preview: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+  // No COOP/COEP headers: tfjs-wasm's threaded build gave no speed-up here (BROWSER-NOTES.md)
+  // and its pthread workers failed to start, so the app stays a plain static site.
   test: {
     include: ['tests/**/*.test.ts'],
     setupFiles: ['tests/setup/fileReader.ts'],

@@ -4,7 +4,7 @@
  */
 import type { Dataset } from './dataset';
 import type { ParsedTable } from './parseCsv';
-import { METADATA_NAME } from './parseCsv';
+import { METADATA_NAME } from './columnNames';
 import { tableError } from './tableError';
 
 export type MissingPolicy = 'drop' | 'mean';

@@ -5,6 +5,7 @@
  */
 import Papa from 'papaparse';
 import { tableError, TableError } from './tableError';
+import { METADATA_NAME } from './columnNames';
 
 export type ColumnKind = 'numeric' | 'text';
 
@@ -40,8 +41,6 @@ export const DEFAULT_MAX_BYTES = 1.5 * 1024 ** 3;
 /** Tokens that mean "missing or non-finite" rather than "not a number at all". */
 const MISSING_TOKENS = new Set(['', 'nan', 'na', 'n/a', 'null', '?', 'inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity']);
 
-/** Numeric columns whose names say they are ids or scores, not features. */
-export const METADATA_NAME = /^(id|name|file|filename|path|wav|utt|utterance|speaker|spk|session|sess|subject|actor|gender|sex|label|labels|emotion|class|category|target|y|group|fold|corpus|text|transcript|index|idx|folder)$|(_id|_pct|_percent|_index)$|^(recognition|naturalness)/i;
 
 /** A number, NaN for a missing/non-finite token, or undefined when the cell is not numeric. */
 export function parseCell(raw: string, decimalComma = false): number | undefined {

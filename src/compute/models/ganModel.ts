@@ -118,15 +118,17 @@ export class GanModel {
   }
 
   /**
-   * AUX logits (n x K) of x: D2's trunk with the one-hot slot of its input zeroed (so AUX
-   * cannot read c), then the AUX head. `slot` replaces the zeros, for the no-leak test only.
+   * AUX logits (n x K) of x. AUX must not see c (SPEC): its input is D2's trunk input, x
+   * concatenated with a one-hot slot, but on this path the slot is ZEROED whatever `onehot`
+   * holds (D2's real/fake path keeps it). `onehot` is accepted only so callers feed the AUX
+   * path exactly what D2 gets, and so a test can fill it with a wrong class and check nothing
+   * changes.
    */
-  auxLogits(x: Tensor2D, slot?: Tensor2D): Tensor2D {
+  auxLogits(x: Tensor2D, onehot?: Tensor2D): Tensor2D {
     if (!this.d2 || !this.aux) throw new Error(`${this.kind} has no AUX head`);
-    const n = x.shape[0];
-    const filler = slot ?? tf.zeros([n, this.K]);
-    const trunk = this.d2.apply(tf.concat([x, filler], 1) as Tensor2D, 0, this.d2.layers.length - 1);
-    // The trunk's last layer is ReLU-activated by apply(from, to) since it is not D2's last.
+    const slot = onehot ? tf.zerosLike(onehot) : tf.zeros([x.shape[0], this.K]);
+    const trunk = this.d2.apply(tf.concat([x, slot], 1) as Tensor2D, 0, this.d2.layers.length - 1);
+    // D2's layers but the last are ReLU, so `trunk` is the trunk's 100-D ReLU output.
     return this.aux.apply(trunk);
   }
 

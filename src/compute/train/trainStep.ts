@@ -78,7 +78,7 @@ export function d2Loss(model: GanModel, real: RealBatch, fake: FakeBatch): Scala
 export function generatorLosses(model: GanModel, fake: FakeBatch): { gen: Scalar; aux: Scalar | null } {
   const xf = model.decode(model.latentToCode(fake.latent, fake.cz));
   const gen = bceOnes(model.d2Logits(xf, fake.cz));
-  const aux = model.aux ? softmaxCrossEntropy(model.auxLogits(xf), fake.cz) : null;
+  const aux = model.aux ? softmaxCrossEntropy(model.auxLogits(xf, fake.cz), fake.cz) : null;
   return { gen, aux };
 }
 

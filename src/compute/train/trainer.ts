@@ -320,7 +320,11 @@ export class Trainer {
     return out;
   }
 
-  /** AUX's class prediction (argmax) for rows in the input's units (M3 only). */
+  /**
+   * AUX's class prediction (argmax) for rows in the input's units (models with AUX only).
+   * `slotLabels` fills the one-hot slot of the AUX path's input, which the model zeroes (the
+   * no-leak rule): predictions must not depend on it.
+   */
   async auxPredict(features: Float32Array, n: number, opts: { normalised?: boolean; slotLabels?: Int32Array } = {}): Promise<Int32Array> {
     this.assertAlive();
     if (!this.model.aux) throw new Error(`${this.model.kind} has no AUX head`);

@@ -1,0 +1,30 @@
+import { expect, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export const SHARED_DATA = resolve(here, '../../shared/data');
+export const FIXTURES = resolve(here, '../tests/fixtures/tables');
+export const SCREENS = resolve(here, '../e2e-screens');
+mkdirSync(SCREENS, { recursive: true });
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: resolve(SCREENS, `${name}.png`), fullPage: true });
+}
+
+/** Open the app and wait until the worker has a backend that passed its self-test. */
+export async function openApp(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', /^(webgpu|webgl|wasm|cpu)$/, { timeout: 60_000 });
+}
+
+export async function loadDemo(page: Page): Promise<void> {
+  await page.getByTestId('load-demo').click();
+  await expect(page.getByTestId('rows-kept')).toHaveText('339', { timeout: 60_000 });
+}
+
+export async function uploadFile(page: Page, path: string): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles(path);
+}

@@ -1,0 +1,43 @@
+import { BackendBadge } from './panels/backend/BackendBadge';
+import { DataPanel } from './panels/data/DataPanel';
+import { Placeholder } from './panels/placeholders/Placeholder';
+
+export function App() {
+  return (
+    <div className="app">
+      <header className="topbar">
+        <h1>
+          EmoGAN Lab <span className="tagline">GAN-synthesised emotional-speech features, trained and judged in your browser</span>
+        </h1>
+        <BackendBadge />
+      </header>
+      <main className="layout">
+        <section className="col-data" aria-label="Data">
+          <DataPanel />
+        </section>
+        <section className="col-main">
+          <Placeholder
+            testId="training-panel"
+            title="Models and training"
+            text="Training M1, M2 and M3 from the paper arrives with issue #4 (models). Load a table on the left first."
+          />
+          <Placeholder
+            testId="plots-panel"
+            title="Plots"
+            text="Live loss curves, code-space scatters and t-SNE arrive with issue #5 (live panels)."
+          />
+        </section>
+        <aside className="col-notebook" aria-label="Notebook">
+          <Placeholder
+            testId="notebook-panel"
+            title="Notebook"
+            text="Saved runs, comparison and export arrive with issue #7 (lab notebook). Nothing is stored yet."
+          />
+        </aside>
+      </main>
+      <footer className="footer">
+        Everything runs in this page: your tables are parsed and models trained in a Web Worker, and no data is sent anywhere.
+      </footer>
+    </div>
+  );
+}

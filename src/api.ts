@@ -1,0 +1,32 @@
+/**
+ * The typed protocol between the UI and the compute worker. Plain data only: numbers,
+ * strings, typed arrays (transferred). Tensors never cross this line.
+ */
+import type { BackendName, BackendReport } from './compute/backend';
+import type { ParsedTable } from './compute/data/parseCsv';
+import type { ColumnRoles, DatasetSummary } from './compute/data/columnRoles';
+import type { Dataset } from './compute/data/dataset';
+import type { TableErrorInfo } from './compute/data/tableError';
+
+export type { BackendName, BackendReport, ParsedTable, ColumnRoles, DatasetSummary, Dataset, TableErrorInfo };
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: TableErrorInfo };
+
+export interface InitOptions {
+  forced: BackendName | null;
+  exclude: { name: BackendName; reason: string }[];
+}
+
+/** Things the worker tells the UI without being asked (e.g. the GPU device was lost). */
+export type WorkerEvent = { type: 'device-lost'; backend: BackendName; message: string };
+
+export interface ComputeApi {
+  init(opts: InitOptions, onEvent: (e: WorkerEvent) => void): Promise<BackendReport>;
+  /** Stream-parse a CSV/TSV file; `id` lets cancelParse stop it between chunks. */
+  parseTable(id: string, file: File, onProgress: (fraction: number, rows: number) => void): Promise<Result<ParsedTable>>;
+  cancelParse(id: string): void;
+  buildDataset(table: ParsedTable, roles: ColumnRoles): Promise<Result<{ dataset: Dataset; summary: DatasetSummary }>>;
+  memory(): { numTensors: number; numBytes: number; backend: string };
+  /** Diagnostics: make the worker fail as a lost GPU or a crash would, to exercise recovery. */
+  simulateCrash(): void;
+}

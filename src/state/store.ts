@@ -1,0 +1,84 @@
+/**
+ * The app's state: one small store the panels read with useStore. Workers never see it.
+ * Settings live in one serialisable object persisted to localStorage.
+ */
+import { useSyncExternalStore } from 'react';
+import type { BackendName, ColumnRoles, Dataset, DatasetSummary, ParsedTable, TableErrorInfo } from '../api';
+
+export interface LoadedTable {
+  id: string;
+  fileName: string;
+  table: ParsedTable;
+  roles: ColumnRoles;
+  summary: DatasetSummary | null;
+  dataset: Dataset | null;
+  /** Why the current column choices do not give a usable dataset (the table stays loaded). */
+  error: TableErrorInfo | null;
+}
+
+export interface LoadingState {
+  id: string;
+  fileName: string;
+  fraction: number;
+  rows: number;
+}
+
+export interface AppSettings {
+  forcedBackend: BackendName | null;
+}
+
+export interface AppState {
+  tables: LoadedTable[];
+  activeId: string | null;
+  loading: LoadingState | null;
+  /** The last failed load: the file's name and what was wrong. */
+  loadError: { fileName: string; error: TableErrorInfo } | null;
+  settings: AppSettings;
+}
+
+const SETTINGS_KEY = 'emogan-lab.settings.v1';
+
+function loadSettings(): AppSettings {
+  const defaults: AppSettings = { forcedBackend: null };
+  try {
+    const raw = localStorage.getItem(SETTINGS_KEY);
+    return raw ? { ...defaults, ...(JSON.parse(raw) as Partial<AppSettings>) } : defaults;
+  } catch {
+    return defaults;
+  }
+}
+
+let state: AppState = { tables: [], activeId: null, loading: null, loadError: null, settings: loadSettings() };
+const listeners = new Set<() => void>();
+
+export function getState(): AppState {
+  return state;
+}
+
+export function setState(update: Partial<AppState> | ((s: AppState) => Partial<AppState>)): void {
+  const patch = typeof update === 'function' ? update(state) : update;
+  const next = { ...state, ...patch };
+  if (patch.settings && patch.settings !== state.settings) {
+    try {
+      localStorage.setItem(SETTINGS_KEY, JSON.stringify(next.settings));
+    } catch {
+      // Private mode or full storage: settings then last for this page only.
+    }
+  }
+  state = next;
+  for (const fn of listeners) fn();
+}
+
+export function updateTable(id: string, patch: Partial<LoadedTable>): void {
+  setState((s) => ({ tables: s.tables.map((t) => (t.id === id ? { ...t, ...patch } : t)) }));
+}
+
+export function useStore<T>(select: (s: AppState) => T): T {
+  return useSyncExternalStore(
+    (fn) => {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    () => select(state),
+  );
+}
