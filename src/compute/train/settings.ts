@@ -124,9 +124,9 @@ export const PAPER_DEFAULTS: Readonly<Record<ModelKind, Readonly<TrainSettings>>
 /** The default, the paper's value and where each comes from, for the UI to show side by side. */
 export function paperValue<K extends keyof TrainSettings>(model: ModelKind, key: K): PaperValue<TrainSettings[K]> {
   const def = defaultsFor(model)[key];
-  const paper = (source: SettingSource, note: string, p: TrainSettings[K] | undefined = def): PaperValue<TrainSettings[K]> => ({
+  const paper = (source: SettingSource, note: string, ...p: [TrainSettings[K] | undefined] | []): PaperValue<TrainSettings[K]> => ({
     value: def,
-    paper: p,
+    paper: p.length ? p[0] : def,
     source,
     note,
   });

@@ -498,11 +498,19 @@ export class Trainer {
     this.partial = null;
     const key = `step${step}` as StepKey;
     const lr = this.settingsValue[key].lr;
-    const clipHint = step === 1 && this.settingsValue.clipNorm === null ? ' or turn step 1\'s gradient clip back on' : '';
+    const clipHint = this.settingsValue.clipNorm === null ? '; turning step 1\'s gradient clip back on may also help' : '';
+    // A loss is computed before its own step's update but after the earlier steps of the same
+    // batch, so a step that ran before it may be the cause: name those too.
+    const earlier = this.model
+      .steps()
+      .filter((k) => k < step)
+      .map((k) => `step${k} (${this.settingsValue[`step${k}` as StepKey].lr})`);
     const message =
       `Training diverged in epoch ${this.epoch + 1}: ${loss} ${what} (${STEP_NAMES[step]}). ` +
       `The weights were restored to the end of epoch ${this.epoch}${this.epoch === 0 ? ' (the initial weights)' : ''}. ` +
-      `Try lowering ${key}'s learning rate (now ${lr}), e.g. to ${lr / 10}${clipHint}.`;
+      `Try lowering ${key}'s learning rate (now ${lr}), e.g. to ${lr / 10}` +
+      (earlier.length ? `, or the rate of a step that runs before it in each batch if you raised one: ${earlier.join(', ')}` : '') +
+      `${clipHint}.`;
     return { diverged: { step: key, loss, epoch: this.epoch + 1, message } };
   }
 }
