@@ -25,7 +25,12 @@ export interface ComputeApi {
   /** Stream-parse a CSV/TSV file; `id` lets cancelParse stop it between chunks. */
   parseTable(id: string, file: File, onProgress: (fraction: number, rows: number) => void): Promise<Result<ParsedTable>>;
   cancelParse(id: string): void;
-  buildDataset(table: ParsedTable, roles: ColumnRoles): Promise<Result<{ dataset: Dataset; summary: DatasetSummary }>>;
+  /**
+   * Build a dataset from table `id` under `roles`. The worker keeps each table it parsed; after
+   * a worker restart it has none, answers `{ missing: true }`, and the UI sends its copy once.
+   */
+  buildDataset(id: string, roles: ColumnRoles, table?: ParsedTable): Promise<Result<{ dataset: Dataset; summary: DatasetSummary }> | { missing: true }>;
+  dropTable(id: string): void;
   memory(): { numTensors: number; numBytes: number; backend: string };
   /** Diagnostics: make the worker fail as a lost GPU or a crash would, to exercise recovery. */
   simulateCrash(): void;

@@ -8,7 +8,7 @@ import { selectBackend, type BackendLoader, type BackendName } from '../src/comp
 import { parseCsvFile } from '../src/compute/data/parseCsv';
 import { buildDataset } from '../src/compute/data/columnRoles';
 import { tableError, toErrorInfo } from '../src/compute/data/tableError';
-import type { ComputeApi, Result, WorkerEvent } from '../src/api';
+import type { ComputeApi, ParsedTable, Result, WorkerEvent } from '../src/api';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -70,6 +70,8 @@ const loaders: Record<BackendName, BackendLoader> = {
 };
 
 const cancelled = new Set<string>();
+/** Tables parsed here, by id, so changing column roles never ships 35 MB back from the UI. */
+const tables = new Map<string, ParsedTable>();
 
 function fail<T>(e: unknown): Result<T> {
   return { ok: false, error: toErrorInfo(e) };
@@ -88,7 +90,10 @@ const api: ComputeApi = {
     cancelled.delete(id);
     try {
       const table = await parseCsvFile(file, { onProgress, isCancelled: () => cancelled.has(id) });
-      return Comlink.transfer({ ok: true as const, value: table }, [table.values.buffer]);
+      tables.set(id, table);
+      // The UI gets its own copy (it outlives a worker crash); the copying happens here, off the page's thread.
+      const copy = { ...table, values: table.values.slice() };
+      return Comlink.transfer({ ok: true as const, value: copy }, [copy.values.buffer]);
     } catch (e) {
       return fail(e);
     } finally {
@@ -98,7 +103,10 @@ const api: ComputeApi = {
   cancelParse(id) {
     cancelled.add(id);
   },
-  async buildDataset(table, roles) {
+  async buildDataset(id, roles, sent) {
+    if (sent) tables.set(id, sent);
+    const table = tables.get(id);
+    if (!table) return { missing: true as const };
     try {
       const value = buildDataset(table, roles);
       const ds = value.dataset;
@@ -108,6 +116,9 @@ const api: ComputeApi = {
     } catch (e) {
       return fail(e);
     }
+  },
+  dropTable(id) {
+    tables.delete(id);
   },
   memory() {
     const m = tf.memory();

@@ -72,13 +72,20 @@ export async function applyRoles(id: string, roles: ColumnRoles): Promise<void> 
   if (!t) return;
   updateTable(id, { roles });
   const api = await client.api();
-  // The table is copied to the worker (not transferred): the UI keeps its own copy.
-  const res = await api.buildDataset(t.table, roles);
+  let res = await api.buildDataset(id, roles);
+  if ('missing' in res) {
+    // The worker was restarted and lost its copy: send ours (a memcpy'd copy, transferred;
+    // a structured clone of 35 MB blocked the page for ~300 ms).
+    const values = t.table.values.slice();
+    res = await api.buildDataset(id, roles, Comlink.transfer({ ...t.table, values }, [values.buffer]));
+    if ('missing' in res) return;
+  }
   if (res.ok) updateTable(id, { summary: res.value.summary, dataset: res.value.dataset, error: null });
   else updateTable(id, { summary: null, dataset: null, error: res.error });
 }
 
 export function removeTable(id: string): void {
+  void client.api().then((api) => api.dropTable(id));
   setState((s) => {
     const tables = s.tables.filter((t) => t.id !== id);
     return { tables, activeId: s.activeId === id ? (tables[tables.length - 1]?.id ?? null) : s.activeId };

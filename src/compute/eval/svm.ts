@@ -306,8 +306,8 @@ interface CompiledSvm {
   /** (K-1) x nSV, row-major. */
   coef: Float64Array;
   rho: Float64Array;
-  /** nSV x d, float64. */
-  sv: Float64Array;
+  /** nSV x d, the training rows' own float32 values (half the memory traffic of float64). */
+  sv: Float32Array;
   nSv: number;
   /** Linear only: one weight vector per class pair (pairs x d) so f = w.x - rho. */
   pairW: Float64Array | null;
@@ -359,10 +359,10 @@ function compileModel(
     const nl = text.indexOf('\n', pos);
     pos = nl < 0 ? text.length : nl + 1;
   }
-  const sv = new Float64Array(nSv * d);
+  const sv = new Float32Array(nSv * d);
   for (let i = 0; i < nSv; i++) {
     const off = rows[svIdx[i]] * d;
-    for (let f = 0; f < d; f++) sv[i * d + f] = x[off + f];
+    sv.set(x.subarray(off, off + d), i * d);
   }
   let pairW: Float64Array | null = null;
   if (params.kernel === 'linear' && kk > 1) {
@@ -392,48 +392,86 @@ function classStarts(nrSv: number[]): number[] {
   return start;
 }
 
+const PREDICT_BLOCK = 4;
+
+/**
+ * Squared distances of PREDICT_BLOCK rows (d each) to every SV, reading each SV once per block;
+ * each distance is summed in feature order in float64, as libsvm does.
+ */
+function sqDistBlock(m: CompiledSvm, r: Float64Array[], d: number, out: Float64Array[]): void {
+  const sv = m.sv;
+  const [r0, r1, r2, r3] = r;
+  const [o0, o1, o2, o3] = out;
+  for (let s = 0; s < m.nSv; s++) {
+    const o = s * d;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let f = 0; f < d; f++) {
+      const v = sv[o + f];
+      const t0 = r0[f] - v;
+      const t1 = r1[f] - v;
+      const t2 = r2[f] - v;
+      const t3 = r3[f] - v;
+      a0 += t0 * t0;
+      a1 += t1 * t1;
+      a2 += t2 * t2;
+      a3 += t3 * t3;
+    }
+    o0[s] = a0;
+    o1[s] = a1;
+    o2[s] = a2;
+    o3[s] = a3;
+  }
+}
+
 function predictCompiled(m: CompiledSvm, xTest: Float32Array, d: number): Int32Array {
   const n = xTest.length / d;
   const out = new Int32Array(n);
   const kk = m.labels.length;
   if (kk === 1) return out.fill(m.labels[0]);
   const start = classStarts(m.nrSv);
-  const kv = new Float64Array(m.nSv);
+  const kvs = Array.from({ length: PREDICT_BLOCK }, () => new Float64Array(m.nSv));
+  const rowsF = Array.from({ length: PREDICT_BLOCK }, () => new Float64Array(d));
   const votes = new Int32Array(kk);
-  const row = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let f = 0; f < d; f++) row[f] = xTest[i * d + f];
+  for (let i0 = 0; i0 < n; i0 += PREDICT_BLOCK) {
+    const count = Math.min(PREDICT_BLOCK, n - i0);
+    for (let u = 0; u < PREDICT_BLOCK; u++) {
+      const i = Math.min(i0 + u, n - 1);
+      for (let f = 0; f < d; f++) rowsF[u][f] = xTest[i * d + f];
+    }
     if (!m.pairW) {
-      for (let s = 0; s < m.nSv; s++) {
-        const o = s * d;
-        let acc = 0;
-        for (let f = 0; f < d; f++) {
-          const t = row[f] - m.sv[o + f];
-          acc += t * t;
-        }
-        kv[s] = Math.exp(-m.gamma * acc);
+      sqDistBlock(m, rowsF, d, kvs);
+      for (let u = 0; u < count; u++) {
+        const kv = kvs[u];
+        for (let s = 0; s < m.nSv; s++) kv[s] = Math.exp(-m.gamma * kv[s]);
       }
     }
-    votes.fill(0);
-    let p = 0;
-    for (let a = 0; a < kk; a++) {
-      for (let b = a + 1; b < kk; b++, p++) {
-        let sum = 0;
-        if (m.pairW) {
-          const o = p * d;
-          for (let f = 0; f < d; f++) sum += m.pairW[o + f] * row[f];
-        } else {
-          for (let s = start[a]; s < start[a] + m.nrSv[a]; s++) sum += m.coef[(b - 1) * m.nSv + s] * kv[s];
-          for (let s = start[b]; s < start[b] + m.nrSv[b]; s++) sum += m.coef[a * m.nSv + s] * kv[s];
+    for (let u = 0; u < count; u++) {
+      const row = rowsF[u];
+      const kv = kvs[u];
+      votes.fill(0);
+      let p = 0;
+      for (let a = 0; a < kk; a++) {
+        for (let b = a + 1; b < kk; b++, p++) {
+          let sum = 0;
+          if (m.pairW) {
+            const o = p * d;
+            for (let f = 0; f < d; f++) sum += m.pairW[o + f] * row[f];
+          } else {
+            for (let s = start[a]; s < start[a] + m.nrSv[a]; s++) sum += m.coef[(b - 1) * m.nSv + s] * kv[s];
+            for (let s = start[b]; s < start[b] + m.nrSv[b]; s++) sum += m.coef[a * m.nSv + s] * kv[s];
+          }
+          sum -= m.rho[p];
+          if (sum > 0) votes[a]++;
+          else votes[b]++;
         }
-        sum -= m.rho[p];
-        if (sum > 0) votes[a]++;
-        else votes[b]++;
       }
+      let best = 0;
+      for (let c = 1; c < kk; c++) if (votes[c] > votes[best]) best = c;
+      out[i0 + u] = m.labels[best];
     }
-    let best = 0;
-    for (let c = 1; c < kk; c++) if (votes[c] > votes[best]) best = c;
-    out[i] = m.labels[best];
   }
   return out;
 }
@@ -597,14 +635,34 @@ function gramMatrix(x: Float32Array, d: number, rows: ArrayLike<number>): Float6
     for (let f = 0; f < d; f++) xs[a * d + f] = x[off + f];
   }
   const g = new Float64Array(m * m);
-  for (let a = 0; a < m; a++) {
-    const oa = a * d;
-    for (let b = a; b < m; b++) {
-      const ob = b * d;
-      let s = 0;
-      for (let f = 0; f < d; f++) s += xs[oa + f] * xs[ob + f];
-      g[a * m + b] = s;
-      g[b * m + a] = s;
+  // 2 x 2 register blocking (about 1.5x faster in V8); each dot product is still summed in
+  // feature order, so values equal the plain loop's (and libsvm's linear kernel) exactly.
+  for (let a = 0; a < m; a += 2) {
+    const a1 = Math.min(a + 1, m - 1);
+    const oa0 = a * d;
+    const oa1 = a1 * d;
+    for (let b = a; b < m; b += 2) {
+      const b1 = Math.min(b + 1, m - 1);
+      const ob0 = b * d;
+      const ob1 = b1 * d;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let f = 0; f < d; f++) {
+        const x0 = xs[oa0 + f];
+        const x1 = xs[oa1 + f];
+        const y0 = xs[ob0 + f];
+        const y1 = xs[ob1 + f];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      g[a * m + b] = g[b * m + a] = s00;
+      g[a * m + b1] = g[b1 * m + a] = s01;
+      g[a1 * m + b] = g[b * m + a1] = s10;
+      g[a1 * m + b1] = g[b1 * m + a1] = s11;
     }
   }
   return g;
