@@ -172,10 +172,13 @@ export async function trainFidNet(
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const perm = orderRng.permutation(n);
-      let lossSum = 0;
-      let correct = 0;
+      // Summed on the device and read once per epoch (a read per batch stalls GPU backends).
+      let sums: tf.Tensor1D = tf.zeros([2]);
       for (let start = 0; start < n; start += batchSize) {
-        if (opts.isCancelled?.()) throw new Error('cancelled');
+        if (opts.isCancelled?.()) {
+          sums.dispose();
+          throw new Error('cancelled');
+        }
         const m = Math.min(batchSize, n - start);
         const xb = new Float32Array(m * d);
         const yb = new Float32Array(m * k);
@@ -184,7 +187,7 @@ export async function trainFidNet(
           xb.set(data.features.subarray(i * d, (i + 1) * d), j * d);
           yb.set(oneHot.subarray(i * k, (i + 1) * k), j * k);
         }
-        const [lossT, hitsT] = tf.tidy(() => {
+        const next = tf.tidy(() => {
           const x = tf.tensor2d(xb, [m, d]);
           const y = tf.tensor2d(yb, [m, k]);
           let hits: tf.Tensor | null = null;
@@ -195,20 +198,24 @@ export async function trainFidNet(
                 h = tf.add(tf.matMul(h, ws[l] as tf.Tensor2D), bs[l]);
                 if (l < ws.length - 1) h = tf.relu(h);
               }
-              // kept: the gradient's own tidy would dispose it otherwise; disposed below.
+              // kept: the gradient's own tidy would dispose it otherwise; this tidy does.
               hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(h, 1), tf.argMax(y, 1)), 'float32')));
               return tf.mean(tf.losses.softmaxCrossEntropy(y, h)) as tf.Scalar;
             },
             true,
             vars,
-          );
-          return [cost!, hits! as tf.Tensor];
+          )!;
+          const h = hits! as tf.Tensor;
+          const r = tf.add(sums, tf.stack([tf.mul(cost, m), h])) as tf.Tensor1D;
+          h.dispose();
+          return r;
         });
-        lossSum += (await lossT.data())[0] * m;
-        correct += (await hitsT.data())[0];
-        lossT.dispose();
-        hitsT.dispose();
+        sums.dispose();
+        sums = next;
       }
+      const [lossTotal, correct] = await sums.data();
+      sums.dispose();
+      const lossSum = lossTotal;
       losses.push(lossSum / n);
       accuracies.push(correct / n);
       opts.onEpoch?.(epoch + 1, lossSum / n, correct / n);
