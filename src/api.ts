@@ -7,8 +7,26 @@ import type { ParsedTable } from './compute/data/parseCsv';
 import type { ColumnRoles, DatasetSummary } from './compute/data/columnRoles';
 import type { Dataset } from './compute/data/dataset';
 import type { TableErrorInfo } from './compute/data/tableError';
+import type { TrainSettings, StepKey, StepOptimizerSettings } from './compute/train/settings';
+import type { SessionInfo, TrainEvent } from './compute/train/trainingSession';
+import type { EpochLosses } from './compute/train/trainer';
 
 export type { BackendName, BackendReport, ParsedTable, ColumnRoles, DatasetSummary, Dataset, TableErrorInfo };
+export type { TrainSettings, StepKey, StepOptimizerSettings, SessionInfo, TrainEvent, EpochLosses };
+
+export type TrainCommand = 'pause' | 'resume' | 'step' | 'stop';
+
+/** Synthetic rows in the input's units, labelled, with the names needed to write a CSV. */
+export interface GeneratedRows {
+  features: Float32Array;
+  labels: Int32Array;
+  n: number;
+  d: number;
+  featureNames: string[];
+  classNames: string[];
+  /** The same rows as a CSV file (header = feature names + label), made in the worker. */
+  csv: Blob;
+}
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: TableErrorInfo };
 
@@ -31,6 +49,12 @@ export interface ComputeApi {
    */
   buildDataset(id: string, roles: ColumnRoles, table?: ParsedTable): Promise<Result<{ dataset: Dataset; summary: DatasetSummary }> | { missing: true }>;
   dropTable(id: string): void;
+  /** Start a new run on `dataset` (the previous run, if any, is disposed). */
+  trainStart(dataset: Dataset, settings: TrainSettings, onEvent: (e: TrainEvent) => void): Promise<Result<SessionInfo>>;
+  trainControl(cmd: TrainCommand): Promise<void>;
+  /** Only while paused; used from the next mini-batch. */
+  trainSetLearningRates(update: Partial<Record<StepKey, Partial<StepOptimizerSettings>>>): Promise<Result<TrainSettings>>;
+  generate(n: number, seed: number): Promise<Result<GeneratedRows>>;
   memory(): { numTensors: number; numBytes: number; backend: string };
   /** Diagnostics: make the worker fail as a lost GPU or a crash would, to exercise recovery. */
   simulateCrash(): void;

@@ -8,6 +8,8 @@ import { selectBackend, type BackendLoader, type BackendName } from '../src/comp
 import { parseCsvFile } from '../src/compute/data/parseCsv';
 import { buildDataset } from '../src/compute/data/columnRoles';
 import { tableError, toErrorInfo } from '../src/compute/data/tableError';
+import { TrainingSession } from '../src/compute/train/trainingSession';
+import { rowsToCsv } from '../src/compute/data/writeCsv';
 import type { ComputeApi, ParsedTable, Result, WorkerEvent } from '../src/api';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -70,6 +72,14 @@ const loaders: Record<BackendName, BackendLoader> = {
 };
 
 const cancelled = new Set<string>();
+let session: TrainingSession | null = null;
+
+/** Errors that are not about a table still travel as plain data. */
+function plainError<T>(e: unknown, hint: string): Result<T> {
+  const message = e instanceof Error ? e.message : String(e);
+  return { ok: false, error: { code: 'read_failed', message, hint } };
+}
+
 /** Tables parsed here, by id, so changing column roles never ships 35 MB back from the UI. */
 const tables = new Map<string, ParsedTable>();
 
@@ -115,6 +125,50 @@ const api: ComputeApi = {
       return Comlink.transfer({ ok: true as const, value }, buffers);
     } catch (e) {
       return fail(e);
+    }
+  },
+  async trainStart(dataset, settings, onEvent) {
+    if (session) {
+      await session.stop().catch(() => undefined);
+      session.dispose();
+      session = null;
+    }
+    try {
+      const s = new TrainingSession(dataset, settings, (e) => onEvent(e));
+      session = s;
+      void s.resume();
+      return { ok: true, value: s.info };
+    } catch (e) {
+      return plainError(e, 'Check the settings (e.g. batch size, validation fraction) and the dataset.');
+    }
+  },
+  async trainControl(cmd) {
+    if (!session) return;
+    if (cmd === 'pause') await session.pause();
+    else if (cmd === 'resume') void session.resume();
+    else if (cmd === 'step') void session.stepEpoch();
+    else await session.stop();
+  },
+  async trainSetLearningRates(update) {
+    if (!session) return plainError(new Error('No run to change.'), 'Start a run first.');
+    try {
+      session.setLearningRates(update);
+      return { ok: true, value: session.trainer.settings };
+    } catch (e) {
+      return plainError(e, 'Pause training, then use a learning rate > 0 and momentum in [0, 1).');
+    }
+  },
+  async generate(n, seed) {
+    if (!session) return plainError(new Error('No trained model yet.'), 'Train a model first.');
+    if (session.status === 'running') return plainError(new Error('Training is running.'), 'Pause or stop training, then generate.');
+    try {
+      const tr = session.trainer;
+      const { features, labels } = await tr.generate(n, seed);
+      const csv = new Blob([rowsToCsv(features, labels, tr.d, tr.featureNames, tr.classNames)], { type: 'text/csv' });
+      const value = { features, labels, n, d: tr.d, featureNames: tr.featureNames, classNames: tr.classNames, csv };
+      return Comlink.transfer({ ok: true as const, value }, [features.buffer as ArrayBuffer, labels.buffer as ArrayBuffer]);
+    } catch (e) {
+      return plainError(e, 'Try fewer rows.');
     }
   },
   dropTable(id) {

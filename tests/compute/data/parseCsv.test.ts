@@ -174,3 +174,16 @@ describe('property: random malformed tables never throw anything but a TableErro
     );
   });
 });
+
+describe('rowsToCsv (synthetic rows out) reads back through parseCsvText', () => {
+  it('round-trips names, values (float32 precision) and labels', async () => {
+    const { rowsToCsv } = await import('../../../src/compute/data/writeCsv');
+    const features = new Float32Array([1.5, -2.25e-7, 3, 123456.789, 0.1, 7, 0, 1, 2, -1e10, 5, 6]);
+    const csv = rowsToCsv(features, new Int32Array([1, 0, 0, 1]), 3, ['f1', 'f,2', 'f3'], ['sad', 'angry']);
+    const t = parseCsvText(csv, 'synthetic.csv');
+    expect(t.columns).toEqual(['f1', 'f,2', 'f3', 'label']);
+    const { dataset } = buildDataset(t, { label: 'label', group: null, features: ['f1', 'f,2', 'f3'], keepClasses: ['sad', 'angry'], missing: 'drop' });
+    expect(Array.from(dataset.features)).toEqual(Array.from(features));
+    expect(Array.from(dataset.labels)).toEqual([1, 0, 0, 1]);
+  });
+});
