@@ -1,6 +1,7 @@
 import { BackendBadge } from './panels/backend/BackendBadge';
 import { DataPanel } from './panels/data/DataPanel';
 import { Placeholder } from './panels/placeholders/Placeholder';
+import { TrainingPanel } from './panels/training/TrainingPanel';
 
 export function App() {
   return (
@@ -16,11 +17,7 @@ export function App() {
           <DataPanel />
         </section>
         <section className="col-main">
-          <Placeholder
-            testId="training-panel"
-            title="Models and training"
-            text="Training M1, M2 and M3 from the paper arrives with issue #4 (models). Load a table on the left first."
-          />
+          <TrainingPanel />
           <Placeholder
             testId="plots-panel"
             title="Plots"

@@ -3,7 +3,8 @@
  * Settings live in one serialisable object persisted to localStorage.
  */
 import { useSyncExternalStore } from 'react';
-import type { BackendName, ColumnRoles, Dataset, DatasetSummary, ParsedTable, TableErrorInfo } from '../api';
+import type { BackendName, ColumnRoles, Dataset, DatasetSummary, EpochLosses, GeneratedRows, ParsedTable, SessionInfo, TableErrorInfo, TrainSettings } from '../api';
+import { defaultsFor } from '../compute/train/settings';
 
 export interface LoadedTable {
   id: string;
@@ -25,6 +26,22 @@ export interface LoadingState {
 
 export interface AppSettings {
   forcedBackend: BackendName | null;
+  /** The settings the next training run starts with (paper defaults until changed). */
+  train: TrainSettings;
+}
+
+export type RunStatus = 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'diverged' | 'failed';
+
+export interface RunState {
+  id: number;
+  tableName: string;
+  settings: TrainSettings;
+  backend: string;
+  info: SessionInfo | null;
+  status: RunStatus;
+  message: string | null;
+  progress: { epoch: number; epochs: number; batch: number; batches: number; etaMs: number; elapsedMs: number } | null;
+  history: EpochLosses[];
 }
 
 export interface AppState {
@@ -34,21 +51,27 @@ export interface AppState {
   /** The last failed load: the file's name and what was wrong. */
   loadError: { fileName: string; error: TableErrorInfo } | null;
   settings: AppSettings;
+  run: RunState | null;
+  generated: (GeneratedRows & { runId: number; seed: number }) | null;
 }
 
 const SETTINGS_KEY = 'emogan-lab.settings.v1';
 
 function loadSettings(): AppSettings {
-  const defaults: AppSettings = { forcedBackend: null };
+  const defaults: AppSettings = { forcedBackend: null, train: defaultsFor('m1') };
   try {
     const raw = localStorage.getItem(SETTINGS_KEY);
-    return raw ? { ...defaults, ...(JSON.parse(raw) as Partial<AppSettings>) } : defaults;
+    if (!raw) return defaults;
+    const saved = JSON.parse(raw) as Partial<AppSettings>;
+    // Settings saved by an older version may lack newer fields: fill them from the defaults.
+    const train = saved.train ? { ...defaultsFor(saved.train.model ?? 'm1'), ...saved.train } : defaults.train;
+    return { ...defaults, ...saved, train };
   } catch {
     return defaults;
   }
 }
 
-let state: AppState = { tables: [], activeId: null, loading: null, loadError: null, settings: loadSettings() };
+let state: AppState = { tables: [], activeId: null, loading: null, loadError: null, settings: loadSettings(), run: null, generated: null };
 const listeners = new Set<() => void>();
 
 export function getState(): AppState {

@@ -1,0 +1,96 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { loadDemo, openApp, shot } from './helpers';
+
+/** Small settings so CI (2 cores, WASM) trains in seconds; the UI marks them as not the paper's. */
+async function smallSettings(page: Page, epochs: number) {
+  const fill = async (id: string, v: string) => {
+    const el = page.getByTestId(id);
+    await el.fill(v);
+    await el.press('Enter');
+  };
+  await fill('set-width', '0.1');
+  await fill('set-epochs', String(epochs));
+  await fill('set-batch', '32');
+}
+
+test('train M1, M2 and M3 on the demo, pause/resume/step, generate and download a CSV', async ({ page }) => {
+  await openApp(page);
+  await loadDemo(page);
+  const panel = page.getByTestId('training-panel');
+  await expect(panel).toContainText('d = 382, K = 4, 339 rows');
+
+  // M1: train, pause mid-run, step one epoch, resume to the end.
+  await page.getByTestId('model-m1').check();
+  await smallSettings(page, 6);
+  await expect(panel).toContainText("not the paper's");
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId('loss-table')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('train-pause').click();
+  await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'paused', { timeout: 60_000 });
+  const epochsAt = async () => Number((await page.getByTestId('loss-table').locator('th').first().innerText()).match(/epoch (\d+)/)![1]);
+  const pausedAt = await epochsAt();
+  expect(pausedAt).toBeLessThan(6);
+  await shot(page, '10-m1-paused');
+  await page.getByTestId('train-step').click();
+  await expect(page.getByTestId('run-message')).toContainText(`Paused after epoch ${pausedAt + 1}`, { timeout: 60_000 });
+  expect(await epochsAt()).toBe(pausedAt + 1);
+  await page.getByTestId('train-resume').click();
+  await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  expect(await epochsAt()).toBe(6);
+  // M1/M2 losses: reconstruction, D1, encoder-adversarial; each with a train and a validation value.
+  for (const k of ['recon', 'd1', 'enc_adv']) {
+    const cells = page.getByTestId('loss-table').locator(`tr[data-loss="${k}"] td.num`);
+    await expect(cells.nth(0)).toHaveText(/^\d/);
+    await expect(cells.nth(1)).toHaveText(/^\d/);
+  }
+  await shot(page, '11-m1-done');
+
+  // Generate and download: header = the 382 feature names + label, one line per row.
+  await page.getByTestId('gen-n').fill('200');
+  await page.getByTestId('gen-n').press('Enter');
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('gen-summary')).toContainText('200 rows x 382 features, angry 50, happy 50, neutral 50, sad 50');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
+  const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  const header = csv[0].split(',');
+  expect(header.length).toBe(383);
+  expect(header[0]).toBe('f1');
+  expect(header[381]).toBe('f382');
+  expect(header[382]).toBe('label');
+  expect(csv.length).toBe(201);
+  const row = csv[1].split(',');
+  expect(row.length).toBe(383);
+  expect(row.slice(0, 382).every((v) => Number.isFinite(Number(v)))).toBe(true);
+  expect(['angry', 'happy', 'neutral', 'sad']).toContain(row[382]);
+  await shot(page, '12-m1-generated');
+
+  // M2 and M3: a couple of epochs each; their extra losses appear.
+  for (const [model, extra] of [['m2', ['d2', 'gen']], ['m3', ['d2', 'gen', 'aux']]] as const) {
+    await page.getByTestId(`model-${model}`).check();
+    await smallSettings(page, 2);
+    await page.getByTestId('train-start').click();
+    await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+    for (const k of extra) await expect(page.getByTestId('loss-table').locator(`tr[data-loss="${k}"]`)).toBeVisible();
+    await page.getByTestId('generate').click();
+    await expect(page.getByTestId('gen-summary')).toContainText('382 features');
+    await shot(page, `13-${model}-done`);
+  }
+});
+
+test('a huge learning rate trips the divergence guard: paused, weights restored, advice shown', async ({ page }) => {
+  await openApp(page);
+  await loadDemo(page);
+  await page.getByTestId('model-m1').check();
+  await smallSettings(page, 3);
+  await page.getByTestId('learning-rates').locator('summary').click();
+  await page.getByTestId('set-lr-step1').fill('1e9');
+  await page.getByTestId('set-lr-step1').press('Enter');
+  await page.getByRole('combobox').filter({ hasText: '100 (default, ours)' }).selectOption('off');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'diverged', { timeout: 60_000 });
+  await expect(page.getByTestId('run-message')).toContainText('last good epoch');
+  await expect(page.getByTestId('run-message')).toContainText(/learning rate/i);
+  await shot(page, '14-diverged');
+});

@@ -1,0 +1,92 @@
+/** Training, control and generation, from the UI's side. */
+import * as Comlink from 'comlink';
+import type { StepKey, TrainCommand, TrainEvent, TrainSettings } from '../api';
+import { defaultsFor } from '../compute/train/settings';
+import { client } from './actions';
+import { getState, setState, type RunState } from './store';
+
+let runCounter = 0;
+
+export function updateTrainSettings(patch: Partial<TrainSettings>): void {
+  setState((s) => ({ settings: { ...s.settings, train: { ...s.settings.train, ...patch } } }));
+}
+
+/** A new model brings its own paper learning rates; the run-shape settings stay. */
+export function chooseModel(model: TrainSettings['model']): void {
+  const d = defaultsFor(model);
+  updateTrainSettings({ model, step1: d.step1, step2: d.step2, step3: d.step3, step4: d.step4, step5: d.step5 });
+}
+
+// A worker restart loses the run it held (its tensors lived there): say so rather than
+// leaving a run that looks paused but cannot resume.
+client.subscribe((st) => {
+  const run = getState().run;
+  if (st.state === 'starting' && st.message.startsWith('The compute worker stopped') && run && run.status !== 'failed') {
+    patchRun(run.id, { status: 'failed', message: 'The compute worker restarted and this run\'s model was lost; its losses are kept here. Start a new run.' });
+  }
+});
+
+export function resetTrainSettings(): void {
+  const cur = getState().settings.train;
+  updateTrainSettings({ ...defaultsFor(cur.model) });
+}
+
+function patchRun(id: number, patch: Partial<RunState> | ((r: RunState) => Partial<RunState>)): void {
+  setState((s) => {
+    if (!s.run || s.run.id !== id) return {};
+    const p = typeof patch === 'function' ? patch(s.run) : patch;
+    return { run: { ...s.run, ...p } };
+  });
+}
+
+export async function startTraining(): Promise<void> {
+  const s = getState();
+  const table = s.tables.find((t) => t.id === s.activeId);
+  if (!table?.dataset) return;
+  const id = ++runCounter;
+  const settings = structuredClone(s.settings.train);
+  const status = await client.api();
+  const backend = await status.memory().then((m) => m.backend);
+  setState({
+    run: { id, tableName: table.fileName, settings, backend, info: null, status: 'starting', message: null, progress: null, history: [] },
+    generated: null,
+  });
+  const onEvent = Comlink.proxy((e: TrainEvent) => {
+    if (e.type === 'progress') patchRun(id, { progress: e });
+    else if (e.type === 'epoch') patchRun(id, (r) => ({ history: [...r.history, e.losses] }));
+    else patchRun(id, { status: e.state, message: e.message });
+  });
+  // The dataset is copied into the worker (memcpy + transfer, off the structured-clone path).
+  const ds = table.dataset;
+  const features = ds.features.slice();
+  const res = await status.trainStart(Comlink.transfer({ ...ds, features }, [features.buffer]), settings, onEvent);
+  if (res.ok) patchRun(id, (r) => ({ info: res.value, status: r.status === 'starting' ? 'running' : r.status }));
+  else patchRun(id, { status: 'failed', message: `${res.error.message} ${res.error.hint}` });
+}
+
+export async function controlTraining(cmd: TrainCommand): Promise<void> {
+  const api = await client.api();
+  await api.trainControl(cmd);
+}
+
+/** Apply learning rates to the paused run (and to the settings of the next run). */
+export async function applyLearningRates(steps: Partial<Record<StepKey, { lr: number; momentum: number }>>): Promise<string | null> {
+  updateTrainSettings(steps);
+  const run = getState().run;
+  if (!run || run.status !== 'paused' && run.status !== 'diverged') return null;
+  const api = await client.api();
+  const res = await api.trainSetLearningRates(steps);
+  if (!res.ok) return `${res.error.message} ${res.error.hint}`;
+  patchRun(run.id, { settings: res.value });
+  return null;
+}
+
+export async function generateRows(n: number, seed: number): Promise<string | null> {
+  const run = getState().run;
+  if (!run) return 'Train a model first.';
+  const api = await client.api();
+  const res = await api.generate(n, seed);
+  if (!res.ok) return `${res.error.message} ${res.error.hint}`;
+  setState({ generated: { ...res.value, runId: run.id, seed } });
+  return null;
+}
