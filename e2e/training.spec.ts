@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { loadDemo, openApp, shot } from './helpers';
+import { resolve } from 'node:path';
+import { SHARED_DATA, loadDemo, openApp, shot } from './helpers';
 
 /** Small settings so CI (2 cores, WASM) trains in seconds; the UI marks them as not the paper's. */
 async function smallSettings(page: Page, epochs: number) {
@@ -93,4 +94,18 @@ test('a huge learning rate trips the divergence guard: paused, weights restored,
   await expect(page.getByTestId('run-message')).toContainText('last good epoch');
   await expect(page.getByTestId('run-message')).toContainText(/learning rate/i);
   await shot(page, '14-diverged');
+});
+
+test("a user's own CSV trains too: URDU eGeMAPS (88-D) through the file input, M2", async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('file-input').setInputFiles(resolve(SHARED_DATA, 'urdu-egemaps.csv'));
+  await expect(page.getByTestId('feature-dim')).toHaveText('88');
+  await page.getByTestId('model-m2').check();
+  await smallSettings(page, 3);
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('training-panel')).toContainText('held-out groups');
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('gen-summary')).toContainText('6000 rows x 88 features, angry 1500, happy 1500, neutral 1500, sad 1500');
+  await shot(page, '15-urdu-m2');
 });

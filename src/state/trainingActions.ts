@@ -13,8 +13,11 @@ export function updateTrainSettings(patch: Partial<TrainSettings>): void {
 
 /** A new model brings its own paper learning rates; the run-shape settings stay. */
 export function chooseModel(model: TrainSettings['model']): void {
+  const cur = getState().settings.train;
   const d = defaultsFor(model);
-  updateTrainSettings({ model, step1: d.step1, step2: d.step2, step3: d.step3, step4: d.step4, step5: d.step5 });
+  // Epochs follow the model's default unless the user changed them.
+  const epochs = cur.epochs === defaultsFor(cur.model).epochs ? d.epochs : cur.epochs;
+  updateTrainSettings({ model, epochs, step1: d.step1, step2: d.step2, step3: d.step3, step4: d.step4, step5: d.step5 });
 }
 
 // A worker restart loses the run it held (its tensors lived there): say so rather than
