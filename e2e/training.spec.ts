@@ -46,7 +46,18 @@ test('train M1, M2 and M3 on the demo, pause/resume/step, generate and download 
     await expect(cells.nth(0)).toHaveText(/^\d/);
     await expect(cells.nth(1)).toHaveText(/^\d/);
   }
+  // Live plots: Fig. 3 losses (3 losses x train/validation) and Fig. 5 codes (4 classes x prior/train/val).
+  await expect(page.getByTestId('loss-plot')).toHaveAttribute('data-traces', '6');
+  await expect(page.getByTestId('loss-plot').locator('.scatterlayer .trace')).toHaveCount(6);
+  await page.getByTestId('loss-log').check();
+  await expect(page.getByTestId('loss-plot').locator('.ytick').first()).toBeVisible();
   await shot(page, '11-m1-done');
+  await page.getByTestId('tab-codes').click();
+  await expect(page.getByTestId('code-plot')).toHaveAttribute('data-traces', '12');
+  await expect(page.getByTestId('code-plot').locator('.scatterlayer .trace')).toHaveCount(12);
+  await expect(page.getByTestId('code-plot')).toContainText('after epoch 6');
+  await shot(page, '11b-m1-codes');
+  await page.getByTestId('tab-losses').click();
 
   // Generate and download: header = the 382 feature names + label, one line per row.
   await page.getByTestId('gen-n').fill('200');

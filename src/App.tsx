@@ -2,6 +2,7 @@ import { BackendBadge } from './panels/backend/BackendBadge';
 import { DataPanel } from './panels/data/DataPanel';
 import { Placeholder } from './panels/placeholders/Placeholder';
 import { TrainingPanel } from './panels/training/TrainingPanel';
+import { PlotsPanel } from './panels/plots/PlotsPanel';
 
 export function App() {
   return (
@@ -18,11 +19,7 @@ export function App() {
         </section>
         <section className="col-main">
           <TrainingPanel />
-          <Placeholder
-            testId="plots-panel"
-            title="Plots"
-            text="Live loss curves, code-space scatters and t-SNE arrive with issue #5 (live panels)."
-          />
+          <PlotsPanel />
         </section>
         <aside className="col-notebook" aria-label="Notebook">
           <Placeholder

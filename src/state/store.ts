@@ -5,6 +5,7 @@
 import { useSyncExternalStore } from 'react';
 import type { BackendName, ColumnRoles, Dataset, DatasetSummary, EpochLosses, GeneratedRows, ParsedTable, SessionInfo, TableErrorInfo, TrainSettings } from '../api';
 import { defaultsFor } from '../compute/train/settings';
+import type { CodeSnapshot } from '../compute/train/trainingSession';
 
 export interface LoadedTable {
   id: string;
@@ -42,6 +43,10 @@ export interface RunState {
   message: string | null;
   progress: { epoch: number; epochs: number; batch: number; batches: number; etaMs: number; elapsedMs: number } | null;
   history: EpochLosses[];
+  /** Where the run was paused or the guard restored weights, after which epoch. */
+  markers: { epoch: number; kind: 'paused' | 'diverged' }[];
+  /** The latest code-space snapshot (Fig. 5), if the model's code is 2-D. */
+  codes: CodeSnapshot | null;
 }
 
 export interface AppState {

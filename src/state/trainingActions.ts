@@ -51,13 +51,19 @@ export async function startTraining(): Promise<void> {
   const status = await client.api();
   const backend = await status.memory().then((m) => m.backend);
   setState({
-    run: { id, tableName: table.fileName, settings, backend, info: null, status: 'starting', message: null, progress: null, history: [] },
+    run: { id, tableName: table.fileName, settings, backend, info: null, status: 'starting', message: null, progress: null, history: [], markers: [], codes: null },
     generated: null,
   });
   const onEvent = Comlink.proxy((e: TrainEvent) => {
     if (e.type === 'progress') patchRun(id, { progress: e });
     else if (e.type === 'epoch') patchRun(id, (r) => ({ history: [...r.history, e.losses] }));
-    else patchRun(id, { status: e.state, message: e.message });
+    else if (e.type === 'codes') patchRun(id, { codes: e });
+    else
+      patchRun(id, (r) => ({
+        status: e.state,
+        message: e.message,
+        markers: e.state === 'paused' || e.state === 'diverged' ? [...r.markers, { epoch: r.history.length, kind: e.state }] : r.markers,
+      }));
   });
   // The dataset is copied into the worker (memcpy + transfer, off the structured-clone path).
   const ds = table.dataset;

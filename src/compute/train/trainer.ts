@@ -321,6 +321,21 @@ export class Trainer {
   }
 
   /**
+   * n codes drawn the way the generator draws them, balanced over classes: M1/M2 from the
+   * mixture prior, M3 through the code generator CG(z, c). For the code-space picture.
+   */
+  async sampleCodes(n: number, seed: number): Promise<{ codes: Float32Array; labels: Int32Array }> {
+    this.assertAlive();
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) labels[i] = i % this.K;
+    const lat = this.model.sampleLatent(n, new Rng(seed), labels);
+    const t = tf.tidy(() => this.model.latentToCode(tf.tensor2d(lat.latent, [n, lat.latentDim]), this.model.oneHot(lat.labels)));
+    const codes = (await t.data()) as Float32Array;
+    t.dispose();
+    return { codes, labels };
+  }
+
+  /**
    * AUX's class prediction (argmax) for rows in the input's units (models with AUX only).
    * `slotLabels` fills the one-hot slot of the AUX path's input, which the model zeroes (the
    * no-leak rule): predictions must not depend on it.

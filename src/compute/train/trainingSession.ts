@@ -4,7 +4,9 @@
  * most ~10 a second, one per finished epoch, one per state change), so the worker, the CLI and
  * tests drive it the same way.
  */
-import type { Dataset } from '../data/dataset';
+import { selectRows, type Dataset } from '../data/dataset';
+import { Rng } from './rng';
+import { fitPca, pcaTransform } from '../embed/pca';
 import { validationSplit } from '../data/split';
 import type { TrainSettings } from './settings';
 import { Trainer, type EpochLosses, type LearningRateUpdate, type LossKey } from './trainer';
@@ -14,7 +16,24 @@ export type SessionState = 'running' | 'paused' | 'done' | 'stopped' | 'diverged
 export type TrainEvent =
   | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; etaMs: number; elapsedMs: number }
   | { type: 'epoch'; losses: EpochLosses }
-  | { type: 'state'; state: SessionState; message: string | null };
+  | { type: 'state'; state: SessionState; message: string | null }
+  | ({ type: 'codes' } & CodeSnapshot);
+
+/** Fig. 5 as data: 2-D codes of (a fixed subsample of) the training and validation rows. */
+export interface CodeSnapshot {
+  epoch: number;
+  /** Width of the code; the xy below are the code itself when 2, else a 2-D projection. */
+  codeDim: number;
+  train: { xy: Float32Array; labels: Int32Array };
+  val: { xy: Float32Array; labels: Int32Array } | null;
+  /** Codes drawn as the generator draws them (M1/M2: the prior; M3: CG(z, c)). */
+  generated: { xy: Float32Array; labels: Int32Array };
+  /** M1/M2: the mixture prior's component means (K x 2) and std, for the ellipses. */
+  prior: { means: Float32Array; std: number } | null;
+}
+
+/** Points shown per split in the code-space picture (a seeded subsample above this). */
+const CODE_POINTS = 2000;
 
 export interface SessionInfo {
   lossKeys: LossKey[];
@@ -38,6 +57,7 @@ export class TrainingSession {
   private lastProgress = 0;
   private runMs = 0;
   private runBatches = 0;
+  private readonly codeRows: { train: Dataset; val: Dataset | null };
 
   constructor(dataset: Dataset, settings: TrainSettings, private readonly emit: (e: TrainEvent) => void) {
     const split = settings.validationFraction > 0 ? validationSplit(dataset, settings.validationFraction, settings.seed) : null;
@@ -47,6 +67,12 @@ export class TrainingSession {
       const names = (split.valGroups ?? []).map((g) => dataset.groupNames?.[g] ?? String(g));
       validation = `held-out groups ${names.join(', ')} (${split.val.n} rows)`;
     } else if (split) validation = `${split.val.n} held-out rows, stratified by class`;
+    const pick = (ds: Dataset, seed: number) => {
+      if (ds.n <= CODE_POINTS) return ds;
+      const order = new Rng(seed).permutation(ds.n);
+      return selectRows(ds, order.subarray(0, CODE_POINTS));
+    };
+    this.codeRows = { train: pick(split?.train ?? dataset, settings.seed + 11), val: split ? pick(split.val, settings.seed + 12) : null };
     this.info = {
       lossKeys: this.trainer.lossKeys,
       batches: this.trainer.batchesPerEpoch,
@@ -102,6 +128,33 @@ export class TrainingSession {
     this.trainer.dispose();
   }
 
+  /** The codes of the shown rows after an epoch (cheap: a forward pass of the encoder). */
+  async codeSnapshot(epoch: number): Promise<CodeSnapshot | null> {
+    const tr = this.trainer;
+    const { train, val } = this.codeRows;
+    const cd = tr.codeDim;
+    const gen = await tr.sampleCodes(Math.min(1000, 100 * tr.K), tr.settings.seed + epoch);
+    const trainCodes = await tr.encode(train.features, train.n);
+    const valCodes = val ? await tr.encode(val.features, val.n) : null;
+    // M3's codes are 256-D: show them on the training codes' first two principal axes.
+    const pca = cd === 2 ? null : fitPca(trainCodes, train.n, cd, 2);
+    const xy = (codes: Float32Array, n: number) => (pca ? pcaTransform(pca, codes, n) : codes);
+    const prior = tr.model.prior;
+    return {
+      epoch,
+      codeDim: cd,
+      train: { xy: xy(trainCodes, train.n), labels: train.labels },
+      val: val && valCodes ? { xy: xy(valCodes, val.n), labels: val.labels } : null,
+      generated: { xy: xy(gen.codes, gen.labels.length), labels: gen.labels },
+      prior: prior ? { means: prior.means(), std: prior.std } : null,
+    };
+  }
+
+  private async emitCodes(epoch: number): Promise<void> {
+    const snap = await this.codeSnapshot(epoch);
+    if (snap) this.emit({ type: 'codes', ...snap });
+  }
+
   private setState(state: SessionState, message: string | null): void {
     this.state = state;
     this.emit({ type: 'state', state, message });
@@ -135,6 +188,7 @@ export class TrainingSession {
         return;
       }
       this.emit({ type: 'epoch', losses: res });
+      await this.emitCodes(res.epoch);
       if (this.stepOnly) {
         this.stepOnly = false;
         this.setState('paused', `Paused after epoch ${tr.epoch}.`);

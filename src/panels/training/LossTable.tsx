@@ -2,7 +2,7 @@
 import type { EpochLosses } from '../../api';
 import { Sparkline } from './Sparkline';
 
-const LOSS_NAME: Record<string, string> = {
+export const LOSS_NAME: Record<string, string> = {
   recon: 'reconstruction (step 1, per element)',
   d1: 'D1 (step 2)',
   enc_adv: 'encoder vs D1 (step 3)',

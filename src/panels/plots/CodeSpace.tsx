@@ -1,0 +1,63 @@
+/**
+ * Fig. 5 live: the codes of the training and validation rows, coloured by class, over the
+ * prior's components (1- and 2-sigma circles) for M1/M2; for M3 the first two principal axes
+ * of the 256-D codes with the code generator's samples overlaid. Updated after every epoch.
+ */
+import { useMemo } from 'react';
+import type { Data, Layout, Shape } from 'plotly.js';
+import { useStore } from '../../state/store';
+import { Plot } from './Plot';
+import { classColor } from './palette';
+
+function split(xy: Float32Array, labels: Int32Array, k: number) {
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] !== k) continue;
+    x.push(xy[2 * i]);
+    y.push(xy[2 * i + 1]);
+  }
+  return { x, y };
+}
+
+export function CodeSpace() {
+  const run = useStore((s) => s.run);
+  const classNames = useStore((s) => s.tables.find((t) => t.fileName === s.run?.tableName)?.dataset?.classNames ?? null);
+  const snap = run?.codes ?? null;
+  const K = classNames?.length ?? 0;
+  const data = useMemo<Data[]>(() => {
+    if (!snap || !classNames) return [];
+    const traces: Data[] = [];
+    classNames.forEach((name, k) => {
+      const g = split(snap.generated.xy, snap.generated.labels, k);
+      traces.push({ ...g, mode: 'markers', name: `${name}, ${snap.prior ? 'prior sample' : 'CG(z, c)'}`, marker: { color: classColor(k), size: 3, opacity: 0.25 }, legendgroup: `g${k}`, hoverinfo: 'skip' });
+      const t = split(snap.train.xy, snap.train.labels, k);
+      traces.push({ ...t, mode: 'markers', name: `${name}, training`, marker: { color: classColor(k), size: 6, line: { color: '#fff', width: 0.5 } }, legendgroup: `t${k}` });
+      if (snap.val) {
+        const v = split(snap.val.xy, snap.val.labels, k);
+        traces.push({ ...v, mode: 'markers', name: `${name}, validation`, marker: { color: classColor(k), size: 7, symbol: 'x' }, legendgroup: `v${k}` });
+      }
+    });
+    return traces;
+  }, [snap, classNames]);
+  const layout = useMemo<Partial<Layout>>(() => {
+    const shapes: Partial<Shape>[] = [];
+    if (snap?.prior) {
+      const { means, std } = snap.prior;
+      for (let k = 0; k < means.length / 2; k++) {
+        for (const r of [std, 2 * std]) {
+          shapes.push({ type: 'circle', xref: 'x', yref: 'y', x0: means[2 * k] - r, x1: means[2 * k] + r, y0: means[2 * k + 1] - r, y1: means[2 * k + 1] + r, line: { color: classColor(k), width: r === std ? 1.5 : 1, dash: r === std ? 'solid' : 'dot' } });
+        }
+      }
+    }
+    return {
+      title: { text: snap ? `Code space after epoch ${snap.epoch}${snap.codeDim === 2 ? ' (2-D code; circles: the prior\'s 1σ and 2σ)' : ` (${snap.codeDim}-D code, first two principal axes)`}` : '', font: { size: 13 } },
+      xaxis: { title: { text: snap?.codeDim === 2 ? 'code 1' : 'PC 1' }, zeroline: false },
+      yaxis: { title: { text: snap?.codeDim === 2 ? 'code 2' : 'PC 2' }, zeroline: false, scaleanchor: snap?.codeDim === 2 ? 'x' : undefined },
+      shapes,
+      legend: { font: { size: 10 } },
+    };
+  }, [snap]);
+  if (!snap || K === 0) return <p className="muted small">The codes appear here after the first epoch of a run.</p>;
+  return <Plot data={data} layout={layout} testId="code-plot" height={420} />;
+}

@@ -1,0 +1,30 @@
+/** The paper's pictures, live: Fig. 3 (losses) and Fig. 5 (codes); t-SNE and the toy lab follow. */
+import { useState } from 'react';
+import { CodeSpace } from './CodeSpace';
+import { LossCurves } from './LossCurves';
+
+const TABS = [
+  { id: 'losses', label: 'Losses (Fig. 3)' },
+  { id: 'codes', label: 'Code space (Fig. 5)' },
+  { id: 'tsne', label: 't-SNE (Fig. 4)' },
+  { id: 'toy', label: 'Toy GAN vs infoGAN (Fig. 1)' },
+] as const;
+
+export function PlotsPanel() {
+  const [tab, setTab] = useState<(typeof TABS)[number]['id']>('losses');
+  return (
+    <div className="panel" data-testid="plots-panel">
+      <div className="tabs" role="tablist">
+        {TABS.map((t) => (
+          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'tab active' : 'tab'} onClick={() => setTab(t.id)} data-testid={`tab-${t.id}`}>
+            {t.label}
+          </button>
+        ))}
+      </div>
+      {tab === 'losses' && <LossCurves />}
+      {tab === 'codes' && <CodeSpace />}
+      {tab === 'tsne' && <p className="muted">Not built yet: the joint t-SNE of real and synthetic rows (issue #5).</p>}
+      {tab === 'toy' && <p className="muted">Not built yet: the toy GAN vs infoGAN lab (issue #5).</p>}
+    </div>
+  );
+}
