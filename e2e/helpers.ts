@@ -28,3 +28,21 @@ export async function loadDemo(page: Page): Promise<void> {
 export async function uploadFile(page: Page, path: string): Promise<void> {
   await page.getByTestId('file-input').setInputFiles(path);
 }
+
+/** Records main-thread long tasks from page start (read them with longTasks). */
+export async function watchLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+export async function longTasks(page: Page, reset = false): Promise<number[]> {
+  return page.evaluate((r) => {
+    const w = window as unknown as { __longTasks: number[] };
+    const out = w.__longTasks.slice();
+    if (r) w.__longTasks = [];
+    return out;
+  }, reset);
+}

@@ -5,7 +5,8 @@ import { useStore } from '../../state/store';
 import { LOSS_NAME } from '../training/LossTable';
 import { Plot } from './Plot';
 
-const COLORS: Record<string, string> = { recon: '#3056d3', d1: '#d92d20', enc_adv: '#f79009', d2: '#7a5af8', gen: '#12b76a', aux: '#0e9384' };
+// Okabe-Ito colours (colour-blind safe), one per loss.
+const COLORS: Record<string, string> = { recon: '#0072B2', d1: '#D55E00', enc_adv: '#E69F00', d2: '#CC79A7', gen: '#009E73', aux: '#56B4E9' };
 
 export function LossCurves() {
   const run = useStore((s) => s.run);
@@ -30,8 +31,9 @@ export function LossCurves() {
       title: { text: 'Losses per epoch (Fig. 3)', font: { size: 13 } },
       xaxis: { title: { text: 'epoch' }, dtick: history && history.length < 12 ? 1 : undefined },
       yaxis: { title: { text: 'loss' }, type: logY ? 'log' : 'linear' },
-      legend: { font: { size: 10 }, orientation: 'h', y: -0.35 },
-      margin: { l: 50, r: 10, t: 30, b: 110 },
+      // The legend is HTML below the plot: Plotly re-measures its legend text on every update,
+      // which doubled the cost of each live redraw here.
+      showlegend: false,
       hovermode: 'x unified',
       shapes: (markers ?? []).map((m) => ({
         type: 'line',
@@ -47,15 +49,25 @@ export function LossCurves() {
     }),
     [logY, markers, history],
   );
-  if (!run || !history || history.length === 0) {
-    return <p className="muted small">Loss curves appear here after the first epoch of a run.</p>;
-  }
+  // The (empty) plot exists before training starts, so creating it never lands mid-run.
+  const empty = !run || !history || history.length === 0;
   return (
     <div>
       <label className="chip">
         <input type="checkbox" checked={logY} onChange={(e) => setLogY(e.target.checked)} data-testid="loss-log" /> log scale
       </label>
-      <Plot data={data} layout={layout} testId="loss-plot" height={330} />
+      {empty && <p className="muted small">Loss curves appear here after the first epoch of a run.</p>}
+      <Plot data={data} layout={layout} testId="loss-plot" height={300} />
+      {keys && (
+        <div className="legend small">
+          {keys.map((k) => (
+            <span key={k}>
+              <i style={{ background: COLORS[k] }} /> {LOSS_NAME[k] ?? k}
+            </span>
+          ))}
+          <span className="muted">solid: train; dashed: validation</span>
+        </div>
+      )}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 /** The paper's pictures, live: Fig. 3 (losses) and Fig. 5 (codes); t-SNE and the toy lab follow. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { warmUpPlotly } from './Plot';
 import { CodeSpace } from './CodeSpace';
 import { LossCurves } from './LossCurves';
 
@@ -12,8 +13,15 @@ const TABS = [
 
 export function PlotsPanel() {
   const [tab, setTab] = useState<(typeof TABS)[number]['id']>('losses');
+  const [plotlyReady, setPlotlyReady] = useState(false);
+  useEffect(() => {
+    // Plotly is big (evaluating it is one ~1 s task on a slow machine): fetch it once the page is
+    // idle after the first paint, not in the middle of a training run's first epoch.
+    const id = window.requestIdleCallback(() => void warmUpPlotly().then(() => setPlotlyReady(true)), { timeout: 3000 });
+    return () => window.cancelIdleCallback(id);
+  }, []);
   return (
-    <div className="panel" data-testid="plots-panel">
+    <div className="panel" data-testid="plots-panel" data-plotly={plotlyReady ? 'ready' : 'loading'}>
       <div className="tabs" role="tablist">
         {TABS.map((t) => (
           <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'tab active' : 'tab'} onClick={() => setTab(t.id)} data-testid={`tab-${t.id}`}>

@@ -1,3 +1,6 @@
-/** One colour per class, the same in every panel. */
-export const CLASS_COLORS = ['#d92d20', '#f79009', '#12b76a', '#3056d3', '#7a5af8', '#0e9384', '#c11574', '#667085', '#b54708', '#155eef'];
+/**
+ * One colour per class, the same in every panel: the Okabe-Ito palette, which stays
+ * distinguishable under the common colour-vision deficiencies.
+ */
+export const CLASS_COLORS = ['#D55E00', '#E69F00', '#009E73', '#0072B2', '#CC79A7', '#56B4E9', '#F0E442', '#000000'];
 export const classColor = (k: number) => CLASS_COLORS[k % CLASS_COLORS.length];
