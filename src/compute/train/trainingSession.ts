@@ -58,10 +58,13 @@ export class TrainingSession {
   private runMs = 0;
   private runBatches = 0;
   private readonly codeRows: { train: Dataset; val: Dataset | null };
+  /** The rows the GAN trains on (set-1) and its held-out rows (set-2), in the input's units. */
+  readonly split: { train: Dataset; val: Dataset | null };
 
   constructor(dataset: Dataset, settings: TrainSettings, private readonly emit: (e: TrainEvent) => void) {
     const split = settings.validationFraction > 0 ? validationSplit(dataset, settings.validationFraction, settings.seed) : null;
-    this.trainer = new Trainer(split?.train ?? dataset, split?.val ?? null, settings);
+    this.split = { train: split?.train ?? dataset, val: split?.val ?? null };
+    this.trainer = new Trainer(this.split.train, this.split.val, settings);
     let validation = 'none (validation fraction 0)';
     if (split?.by === 'groups') {
       const names = (split.valGroups ?? []).map((g) => dataset.groupNames?.[g] ?? String(g));
