@@ -3,6 +3,7 @@ import { DataPanel } from './panels/data/DataPanel';
 import { Placeholder } from './panels/placeholders/Placeholder';
 import { TrainingPanel } from './panels/training/TrainingPanel';
 import { PlotsPanel } from './panels/plots/PlotsPanel';
+import { EvaluationPanel } from './panels/evaluation/EvaluationPanel';
 
 export function App() {
   return (
@@ -19,6 +20,7 @@ export function App() {
         </section>
         <section className="col-main">
           <TrainingPanel />
+          <EvaluationPanel />
           <PlotsPanel />
         </section>
         <aside className="col-notebook" aria-label="Notebook">

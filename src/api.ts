@@ -10,9 +10,11 @@ import type { TableErrorInfo } from './compute/data/tableError';
 import type { TrainSettings, StepKey, StepOptimizerSettings } from './compute/train/settings';
 import type { SessionInfo, TrainEvent } from './compute/train/trainingSession';
 import type { EpochLosses } from './compute/train/trainer';
+import type { RunEvaluation } from './compute/eval/evaluateRun';
+import type { StudyProgress } from './compute/studies/common';
 
 export type { BackendName, BackendReport, ParsedTable, ColumnRoles, DatasetSummary, Dataset, TableErrorInfo };
-export type { TrainSettings, StepKey, StepOptimizerSettings, SessionInfo, TrainEvent, EpochLosses };
+export type { TrainSettings, StepKey, StepOptimizerSettings, SessionInfo, TrainEvent, EpochLosses, RunEvaluation, StudyProgress };
 
 export type TrainCommand = 'pause' | 'resume' | 'step' | 'stop';
 
@@ -55,6 +57,10 @@ export interface ComputeApi {
   /** Only while paused; used from the next mini-batch. */
   trainSetLearningRates(update: Partial<Record<StepKey, Partial<StepOptimizerSettings>>>): Promise<Result<TrainSettings>>;
   generate(n: number, seed: number): Promise<Result<GeneratedRows>>;
+  /** The paper's metrics for the current run: N fresh synthetic rows vs its set-1 / set-2. */
+  evaluateRun(nSynthetic: number, seed: number, onProgress: (p: StudyProgress) => void): Promise<Result<RunEvaluation>>;
+  /** Cancel the evaluation or study in progress (between its stages). */
+  cancelStudy(): void;
   memory(): { numTensors: number; numBytes: number; backend: string };
   /** Diagnostics: make the worker fail as a lost GPU or a crash would, to exercise recovery. */
   simulateCrash(): void;

@@ -10,6 +10,8 @@ import { buildDataset } from '../src/compute/data/columnRoles';
 import { tableError, toErrorInfo } from '../src/compute/data/tableError';
 import { TrainingSession } from '../src/compute/train/trainingSession';
 import { rowsToCsv } from '../src/compute/data/writeCsv';
+import { evaluateRun } from '../src/compute/eval/evaluateRun';
+import { StudyCancelled } from '../src/compute/studies/common';
 import type { ComputeApi, ParsedTable, Result, WorkerEvent } from '../src/api';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -73,6 +75,8 @@ const loaders: Record<BackendName, BackendLoader> = {
 
 const cancelled = new Set<string>();
 let session: TrainingSession | null = null;
+/** Set by cancelStudy; checked by the running evaluation/study between its stages. */
+let studyCancelled = false;
 
 /** Errors that are not about a table still travel as plain data. */
 function plainError<T>(e: unknown, hint: string): Result<T> {
@@ -170,6 +174,26 @@ const api: ComputeApi = {
     } catch (e) {
       return plainError(e, 'Try fewer rows.');
     }
+  },
+  async evaluateRun(nSynthetic, seed, onProgress) {
+    if (!session) return plainError(new Error('No trained model yet.'), 'Train a model first.');
+    if (session.status === 'running') return plainError(new Error('Training is running.'), 'Pause or stop training, then evaluate.');
+    studyCancelled = false;
+    try {
+      const generated = await session.trainer.generate(nSynthetic, seed);
+      const value = await evaluateRun(session.split, session.trainer.standardisation, generated, {
+        seed,
+        onProgress: (p) => onProgress(p),
+        isCancelled: () => studyCancelled,
+      });
+      return { ok: true, value };
+    } catch (e) {
+      if (e instanceof StudyCancelled) return { ok: false, error: { code: 'cancelled', message: 'Evaluation cancelled.', hint: '' } };
+      return plainError(e, 'Try fewer synthetic rows, or train longer if the model diverged.');
+    }
+  },
+  cancelStudy() {
+    studyCancelled = true;
   },
   dropTable(id) {
     tables.delete(id);

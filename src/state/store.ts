@@ -3,7 +3,7 @@
  * Settings live in one serialisable object persisted to localStorage.
  */
 import { useSyncExternalStore } from 'react';
-import type { BackendName, ColumnRoles, Dataset, DatasetSummary, EpochLosses, GeneratedRows, ParsedTable, SessionInfo, TableErrorInfo, TrainSettings } from '../api';
+import type { BackendName, ColumnRoles, Dataset, DatasetSummary, EpochLosses, GeneratedRows, ParsedTable, RunEvaluation, SessionInfo, StudyProgress, TableErrorInfo, TrainSettings } from '../api';
 import { defaultsFor } from '../compute/train/settings';
 import type { CodeSnapshot } from '../compute/train/trainingSession';
 
@@ -58,6 +58,16 @@ export interface AppState {
   settings: AppSettings;
   run: RunState | null;
   generated: (GeneratedRows & { runId: number; seed: number }) | null;
+  evaluation: EvaluationState | null;
+}
+
+export interface EvaluationState {
+  runId: number;
+  nSynthetic: number;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  progress: StudyProgress | null;
+  result: RunEvaluation | null;
+  error: string | null;
 }
 
 const SETTINGS_KEY = 'emogan-lab.settings.v1';
@@ -76,7 +86,7 @@ function loadSettings(): AppSettings {
   }
 }
 
-let state: AppState = { tables: [], activeId: null, loading: null, loadError: null, settings: loadSettings(), run: null, generated: null };
+let state: AppState = { tables: [], activeId: null, loading: null, loadError: null, settings: loadSettings(), run: null, generated: null, evaluation: null };
 const listeners = new Set<() => void>();
 
 export function getState(): AppState {
