@@ -122,11 +122,12 @@ export function balancedRows(ds: Pick<Dataset, 'labels' | 'classNames'>, seed: n
 
 /**
  * A seeded stratified subsample of `percent`% of the rows of every class (at least 1 row of each
- * class that has rows); 100 = all rows. Sorted indices.
+ * class that has rows); 100 = all rows. Sorted indices. Nested: for one seed, the rows of a smaller
+ * percent are a subset of the rows of a larger one (less noise when comparing P values).
  */
 export function stratifiedPercent(ds: Pick<Dataset, 'labels' | 'classNames'>, percent: number, seed: number): Int32Array {
   if (!(percent > 0 && percent <= 100)) throw new Error(`percent must be in (0, 100], got ${percent}`);
-  const rng = new Rng(deriveSeed(seed, `percent-${percent}`));
+  const rng = new Rng(deriveSeed(seed, 'percent'));
   const picked: number[] = [];
   for (let k = 0; k < ds.classNames.length; k++) {
     const rows: number[] = [];
