@@ -1,0 +1,151 @@
+/**
+ * t-SNE over tsne-js: the stepped session reproduces tsne-js's own run(), seeds fix the
+ * layout, Math.random is restored, frames stream, cancel stops within a chunk, and the
+ * layout separates what should be separated (blobs; EmoDB's four emotions).
+ */
+import { describe, expect, test } from 'vitest';
+import { runTsne, TSNE_JS_EXACT, TsneSession, tsneJsReference, withSeededMathRandom, type TsneFrame } from '../../../src/compute/embed/tsne';
+import { loadCsv } from '../helpers';
+import { Rng } from '../../../src/compute/train/rng';
+
+/** K blobs in d dims: class k centred at sep * e_k. */
+function blobs(n: number, d: number, K: number, sep: number, seed = 1): { x: Float32Array; labels: Int32Array } {
+  const rng = new Rng(seed);
+  const x = new Float32Array(n * d);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = i % K;
+    labels[i] = k;
+    for (let j = 0; j < d; j++) x[i * d + j] = (j === k ? sep : 0) + rng.normal();
+  }
+  return { x, labels };
+}
+
+/** Share of points whose k nearest neighbours in the 2-D layout mostly share its label (majority vote). */
+function knnAgreement(layout: Float32Array, labels: Int32Array, k: number): number {
+  const n = labels.length;
+  let ok = 0;
+  const K = Math.max(...labels) + 1;
+  for (let i = 0; i < n; i++) {
+    const d: Array<[number, number]> = [];
+    for (let j = 0; j < n; j++) if (j !== i) d.push([(layout[2 * i] - layout[2 * j]) ** 2 + (layout[2 * i + 1] - layout[2 * j + 1]) ** 2, j]);
+    d.sort((a, b) => a[0] - b[0]);
+    const votes = new Array<number>(K).fill(0);
+    for (let t = 0; t < k; t++) votes[labels[d[t][1]]]++;
+    if (votes.indexOf(Math.max(...votes)) === labels[i]) ok++;
+  }
+  return ok / n;
+}
+
+describe('t-SNE (tsne-js, stepped)', () => {
+  test('reproduces tsne-js run() exactly (TSNE_JS_EXACT), and restores Math.random', () => {
+    const { x } = blobs(60, 8, 3, 6);
+    const saved = Math.random;
+    const ref = tsneJsReference(x, 60, 8, { iterations: 200, seed: 7, perplexity: 10 });
+    expect(ref.length).toBe(120);
+    expect(Math.random).toBe(saved);
+    const s = new TsneSession(x, 60, 8, { iterations: 200, seed: 7, perplexity: 10, ...TSNE_JS_EXACT });
+    expect(Math.random).toBe(saved);
+    s.step(10_000);
+    expect(s.done).toBe(true);
+    expect(Array.from(s.layout())).toEqual(Array.from(ref));
+  });
+
+  test('Math.random is restored even when the seeded call throws, and is seeded inside', () => {
+    const saved = Math.random;
+    const a = withSeededMathRandom(3, () => [Math.random(), Math.random()]);
+    const b = withSeededMathRandom(3, () => [Math.random(), Math.random()]);
+    expect(a).toEqual(b);
+    expect(() =>
+      withSeededMathRandom(3, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(Math.random).toBe(saved);
+  });
+
+  test('same seed -> identical layout; another seed -> another layout; runs all iterations', async () => {
+    const { x } = blobs(80, 12, 4, 5);
+    const a = await runTsne(x, 80, 12, { iterations: 250, seed: 11, perplexity: 15 });
+    const b = await runTsne(x, 80, 12, { iterations: 250, seed: 11, perplexity: 15 });
+    const c = await runTsne(x, 80, 12, { iterations: 250, seed: 12, perplexity: 15 });
+    expect(a.cancelled).toBe(false);
+    expect(a.layout.length).toBe(160);
+    expect(Array.from(a.layout)).toEqual(Array.from(b.layout));
+    expect(Array.from(a.layout)).not.toEqual(Array.from(c.layout));
+    // no built-in early stop: iterations 0-49, 51-99, 101-249 = 248 steps
+    expect(a.steps).toBe(248);
+    expect(a.iteration).toBe(250);
+  });
+
+  test('streams intermediate layouts every streamEvery iterations', async () => {
+    const { x } = blobs(50, 6, 2, 6);
+    const frames: TsneFrame[] = [];
+    const res = await runTsne(x, 50, 6, { iterations: 160, seed: 1, perplexity: 10, streamEvery: 20 }, { onFrame: (f) => frames.push(f) });
+    expect(frames[0].phase).toBe('init');
+    expect(frames[0].steps).toBe(0);
+    expect(frames.length).toBeGreaterThanOrEqual(8);
+    for (let i = 1; i < frames.length; i++) {
+      expect(frames[i].steps).toBeGreaterThan(frames[i - 1].steps);
+      expect(frames[i].steps - frames[i - 1].steps).toBeLessThanOrEqual(20);
+      expect(frames[i].layout.length).toBe(100);
+      expect(Array.from(frames[i].layout)).not.toEqual(Array.from(frames[i - 1].layout));
+    }
+    const last = frames[frames.length - 1];
+    expect(last.done).toBe(true);
+    expect(last.phase).toBe('final');
+    expect(frames.some((f) => f.phase === 'exaggeration')).toBe(true);
+    expect(Array.from(last.layout)).toEqual(Array.from(res.layout));
+    expect(Number.isFinite(last.kl)).toBe(true);
+  });
+
+  test('cancel: an abort that arrives as a separate task (like a worker message) stops within one chunk', async () => {
+    const { x } = blobs(120, 10, 3, 5);
+    const ctrl = new AbortController();
+    const frames: TsneFrame[] = [];
+    const res = await runTsne(
+      x,
+      120,
+      10,
+      { iterations: 5000, seed: 2, streamEvery: 10 },
+      {
+        signal: ctrl.signal,
+        onFrame: (f) => {
+          frames.push(f);
+          if (frames.length === 3) setTimeout(() => ctrl.abort(), 0);
+        },
+      },
+    );
+    expect(res.cancelled).toBe(true);
+    expect(frames.length).toBeGreaterThanOrEqual(3);
+    expect(frames.length).toBeLessThanOrEqual(4); // at most one more chunk after the abort was sent
+    expect(res.steps).toBe(frames[frames.length - 1].steps);
+    expect(res.layout.length).toBe(240);
+    // already-aborted signal: nothing is computed
+    const pre = new AbortController();
+    pre.abort();
+    const none = await runTsne(x, 120, 10, {}, { signal: pre.signal });
+    expect(none.cancelled).toBe(true);
+    expect(none.steps).toBe(0);
+  });
+
+  test('two well-separated Gaussian blobs stay apart (nearest-neighbour purity > 0.95)', async () => {
+    const { x, labels } = blobs(150, 10, 2, 8, 5);
+    const res = await runTsne(x, 150, 10, { iterations: 300, seed: 3, perplexity: 20 });
+    expect(knnAgreement(res.layout, labels, 1)).toBeGreaterThan(0.95);
+  });
+
+  test('EmoDB angry/happy/neutral/sad (382-D -> PCA 50 -> 2-D): 5-NN class agreement well above chance', async () => {
+    const ds = loadCsv('emodb-is09.csv', { labelColumn: 'label', keepClasses: ['angry', 'happy', 'neutral', 'sad'] });
+    expect(ds.d).toBe(382);
+    const counts = [0, 0, 0, 0];
+    for (const l of ds.labels) counts[l]++;
+    const chance = counts.reduce((s, c) => s + (c / ds.n) ** 2, 0); // a random neighbour's class
+    const t0 = performance.now();
+    const res = await runTsne(ds.features, ds.n, ds.d, { iterations: 300, seed: 1, perplexity: 30, standardize: true });
+    const ms = performance.now() - t0;
+    const agree = knnAgreement(res.layout, ds.labels, 5);
+    console.log(`EmoDB t-SNE: n=${ds.n}, ${res.steps} steps in ${Math.round(ms)} ms (setup ${Math.round(res.setupMs)} ms); 5-NN agreement ${agree.toFixed(3)}, chance ${chance.toFixed(3)}`);
+    expect(agree).toBeGreaterThan(Math.max(0.65, 2.2 * chance)); // measured 0.78 (chance 0.27)
+  });
+});
