@@ -91,6 +91,25 @@ export interface TrainerState {
   generateRng: RngState;
 }
 
+/** One optimizer variable (a momentum velocity), copied out. */
+export interface OptimizerSlotState {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** One step's optimizer as plain data. */
+export interface StepOptimizerState {
+  kind: 'sgd' | 'momentum';
+  /** Updates applied so far (tfjs's iteration counter). */
+  iterations: number;
+  /** Momentum velocities in the optimizer's own (variable) order; empty for SGD or before the first update. */
+  slots: OptimizerSlotState[];
+}
+
+/** Per step (step1..step5, those the model trains): its optimizer's state. */
+export type OptimizerState = Partial<Record<StepKey, StepOptimizerState>>;
+
 interface PartialEpoch {
   order: Int32Array;
   batch: number;
@@ -395,6 +414,63 @@ export class Trainer {
     this.generateRng.setState(st.generateRng);
     this.partial = null;
     this.setLearningRates({ step1: st.settings.step1, step2: st.settings.step2, step3: st.settings.step3, step4: st.settings.step4, step5: st.settings.step5 });
+  }
+
+  /**
+   * The optimizers' own state, as plain data, for an exact resume (with getWeights + getState):
+   * per step, the iteration count and the momentum velocities (plain SGD has none). Take it
+   * between epochs (not while inEpoch), like getState.
+   */
+  async getOptimizerState(): Promise<OptimizerState> {
+    this.assertAlive();
+    const out: OptimizerState = {};
+    for (const step of this.model.steps()) {
+      const opt = this.optimizers[step];
+      if (!opt) continue;
+      const named = await opt.getWeights();
+      // The first entry is a fresh iterations scalar made for us; the rest are the optimizer's own variables.
+      const iterations = (await named[0].tensor.data())[0];
+      named[0].tensor.dispose();
+      const slots: OptimizerSlotState[] = [];
+      for (const nt of named.slice(1)) {
+        slots.push({ name: nt.name, shape: nt.tensor.shape.slice(), values: Float32Array.from((await nt.tensor.data()) as Float32Array) });
+      }
+      out[`step${step}` as StepKey] = { kind: opt.getClassName() === 'Momentum' ? 'momentum' : 'sgd', iterations, slots };
+    }
+    return out;
+  }
+
+  /**
+   * Restore what getOptimizerState returned (same model and the same momentum > 0 / = 0 choice
+   * per step as the settings in force; call after setState, which may rebuild optimizers).
+   * Each step's optimizer is rebuilt with the current learning rate and momentum, then loaded.
+   */
+  async setOptimizerState(st: OptimizerState): Promise<void> {
+    this.assertAlive();
+    for (const step of this.model.steps()) {
+      const key = `step${step}` as StepKey;
+      const saved = st[key];
+      if (!saved) continue;
+      const { lr, momentum } = this.settingsValue[key];
+      const kind = momentum > 0 ? 'momentum' : 'sgd';
+      if (saved.kind !== kind) throw new Error(`setOptimizerState: ${key} was saved as ${saved.kind}, but the settings make it ${kind}`);
+      if (kind === 'sgd' && saved.slots.length) throw new Error(`setOptimizerState: ${key} (plain SGD) cannot hold ${saved.slots.length} slots`);
+      for (const sl of saved.slots) {
+        const size = sl.shape.reduce((a, b) => a * b, 1);
+        if (sl.values.length !== size) throw new Error(`setOptimizerState: ${key} slot ${sl.name} has ${sl.values.length} values, shape says ${size}`);
+      }
+      const old = this.optimizers[step];
+      if (old) disposeOptimizer(old);
+      const opt = kind === 'momentum' ? tf.train.momentum(lr, momentum) : tf.train.sgd(lr);
+      this.optimizers[step] = opt;
+      const tensors = [
+        { name: 'iter', tensor: tf.scalar(saved.iterations, 'int32') as Tensor },
+        ...saved.slots.map((sl) => ({ name: sl.name, tensor: tf.tensor(sl.values, sl.shape, 'float32') as Tensor })),
+      ];
+      // The optimizer's variables take their own reference to the data; ours can go.
+      await opt.setWeights(tensors);
+      for (const t of tensors) t.tensor.dispose();
+    }
   }
 
   dispose(): void {

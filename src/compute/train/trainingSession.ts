@@ -9,7 +9,7 @@ import { Rng } from './rng';
 import { fitPca, pcaTransform } from '../embed/pca';
 import { validationSplit } from '../data/split';
 import type { TrainSettings } from './settings';
-import { Trainer, type EpochLosses, type LearningRateUpdate, type LossKey } from './trainer';
+import { Trainer, type EpochLosses, type LearningRateUpdate, type LossKey, type OptimizerState, type TrainerState } from './trainer';
 
 export type SessionState = 'running' | 'paused' | 'done' | 'stopped' | 'diverged';
 
@@ -34,6 +34,16 @@ export interface CodeSnapshot {
 
 /** Points shown per split in the code-space picture (a seeded subsample above this). */
 const CODE_POINTS = 2000;
+
+/**
+ * Everything needed to continue a run exactly where it was (with the same dataset and
+ * settings): plain data, storable in IndexedDB and transferable from a worker.
+ */
+export interface SessionSnapshot {
+  weights: Record<string, Float32Array>;
+  trainerState: TrainerState;
+  optimizerState: OptimizerState;
+}
 
 export interface SessionInfo {
   lossKeys: LossKey[];
@@ -129,6 +139,37 @@ export class TrainingSession {
   dispose(): void {
     this.stopRequested = true;
     this.trainer.dispose();
+  }
+
+  /**
+   * A checkpoint of the run: weights, epoch/history/random streams and optimizer state. Only
+   * between epochs (not while paused mid-epoch: the partial epoch is not kept, so such a
+   * snapshot could not resume exactly); throws then.
+   */
+  async snapshot(): Promise<SessionSnapshot> {
+    const tr = this.trainer;
+    if (tr.inEpoch) throw new Error(`Cannot checkpoint in the middle of epoch ${tr.epoch + 1}; finish the epoch first.`);
+    const trainerState = tr.getState();
+    const weights = await tr.getWeights();
+    const optimizerState = await tr.getOptimizerState();
+    return { weights, trainerState, optimizerState };
+  }
+
+  /**
+   * A paused session that continues a snapshot: the same dataset and settings (seed, split)
+   * as the run it came from; the snapshot's own settings (e.g. changed learning rates) apply.
+   */
+  static async restore(dataset: Dataset, settings: TrainSettings, snap: SessionSnapshot, emit: (e: TrainEvent) => void): Promise<TrainingSession> {
+    const s = new TrainingSession(dataset, settings, emit);
+    try {
+      s.trainer.setWeights(snap.weights);
+      s.trainer.setState(snap.trainerState);
+      await s.trainer.setOptimizerState(snap.optimizerState);
+    } catch (e) {
+      s.dispose();
+      throw e;
+    }
+    return s;
   }
 
   /** The codes of the shown rows after an epoch (cheap: a forward pass of the encoder). */
