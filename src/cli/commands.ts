@@ -13,7 +13,7 @@ import { fitStandardisation, standardiseDataset } from '../compute/data/standard
 import { ganMetrics } from '../compute/eval/metrics';
 import { trainFidNet } from '../compute/eval/fidNet';
 import { fid, fidRealVsReal } from '../compute/eval/frechet';
-import { crossValidation, summariseMetric, syntheticExtras } from '../compute/studies/crossValidation';
+import { crossValidation, summariseMetric, syntheticExtras, type FoldResult } from '../compute/studies/crossValidation';
 import { alignCorpora, crossCorpus } from '../compute/studies/crossCorpus';
 import { lowResource, lowResourceMarkdown, LOW_RESOURCE_DEFAULTS } from '../compute/studies/lowResource';
 import { tableRow, tableToMarkdown, type ModelKind, type StudyControl, type StudyProgress } from '../compute/studies/common';
@@ -140,7 +140,7 @@ export function commandOf(args: ParsedArgs): string {
   throw new UsageError('no command given (evaluate, cv, cross or lowres)');
 }
 
-export async function runCommand(args: ParsedArgs, ctl: StudyControl = {}): Promise<CommandResult> {
+export async function runCommand(args: ParsedArgs, ctl: StudyControl = {}, log: (line: string) => void = () => {}): Promise<CommandResult> {
   const cmd = commandOf(args);
   const c = common(args);
   switch (cmd) {
@@ -156,6 +156,7 @@ export async function runCommand(args: ParsedArgs, ctl: StudyControl = {}): Prom
         models: models(args),
         folds,
         nSynthetic: numberOption(args, 'n-synth', 6000, (v) => Number.isInteger(v) && v > 0),
+        onFold: (f) => log(foldLine(f)),
       });
       return { markdown: tableToMarkdown(r.table), json: { ...r } };
     }
@@ -249,6 +250,17 @@ async function evaluate(args: ParsedArgs, c: ReturnType<typeof common>, ctl: Stu
       ms: performance.now() - t0,
     },
   };
+}
+
+/** One line per finished fold: baseline and each model's Metric 1/2 (set-1, set-2) and FID. */
+export function foldLine(f: FoldResult): string {
+  const pc = (m: { uar: number } | null) => (m ? (100 * m.uar).toFixed(1) : 'n/a');
+  const models = f.models.map((m) =>
+    m.diverged
+      ? `${m.model.toUpperCase()} diverged`
+      : `${m.model.toUpperCase()}: Metric 1 set-1/set-2 ${pc(m.metric1Set1)}/${pc(m.metric1Set2)}, Metric 2 ${pc(m.metric2Set1)}/${pc(m.metric2Set2)}, FID ${m.fid.toFixed(2)}`,
+  );
+  return `fold ${f.fold + 1} (held out: ${f.testGroups.join(', ') || `${f.testRows} rows`}): baseline ${pc(f.baseline)}; ${models.join('; ')}`;
 }
 
 /** A progress printer that writes a line when the stage changes or every 10 %. */

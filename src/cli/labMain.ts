@@ -53,7 +53,7 @@ async function main(): Promise<number> {
       cancelled = true;
       process.stderr.write('cancelling after the current stage...\n');
     });
-    const r = await runCommand(args, { onProgress: print, isCancelled: () => cancelled });
+    const r = await runCommand(args, { onProgress: print, isCancelled: () => cancelled }, (l) => process.stderr.write(`${l}\n`));
     const wallSeconds = (performance.now() - t0) / 1000;
     console.log(r.markdown);
     console.log(`\nwall time ${wallSeconds.toFixed(1)} s on ${backend} (${os.cpus().length} cores)`);

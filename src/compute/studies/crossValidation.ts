@@ -53,6 +53,8 @@ export interface CrossValidationOptions extends ModelSettingsOptions, StudyContr
   seed?: number;
   svm?: SvmTuneOptions;
   fidNet?: FidNetOptions;
+  /** Called with each fold's results as soon as the fold is done (e.g. to fill a table live). */
+  onFold?: (fold: FoldResult) => void;
 }
 
 /** Plain numbers of one metric (the full MetricResult is large). */
@@ -244,6 +246,7 @@ async function runCrossValidation(ds: Dataset, opts: CrossValidationOptions): Pr
       c1.dispose();
       c2?.dispose();
     }
+    opts.onFold?.(results[results.length - 1]);
   }
   opts.onProgress?.({ stage: 'done', fold: F, folds: F, model: null, fraction: 1 });
   return {
