@@ -20,6 +20,7 @@ describe('cross-validation (EmoDB 4 classes, speakers merged into 2 folds)', () 
     const ds = emodb();
     const before = tf.memory().numTensors;
     const progress: StudyProgress[] = [];
+    const foldsSeen: number[] = [];
     const r = await crossValidation(ds, {
       models: ['m1', 'm3'],
       folds: 2,
@@ -29,7 +30,9 @@ describe('cross-validation (EmoDB 4 classes, speakers merged into 2 folds)', () 
       fidNet: { epochs: 5 },
       seed: 1,
       onProgress: (p) => progress.push(p),
+      onFold: (f) => foldsSeen.push(f.fold),
     });
+    expect(foldsSeen).toEqual([0, 1]);
     expect(tf.memory().numTensors).toBe(before);
     expect(r.folds).toHaveLength(2);
     // The two folds' held-out speakers are disjoint and cover all 10.
