@@ -149,3 +149,23 @@ describe('t-SNE (tsne-js, stepped)', () => {
     expect(agree).toBeGreaterThan(Math.max(0.65, 2.2 * chance)); // measured 0.78 (chance 0.27)
   });
 });
+
+describe('jointTsne (Fig. 4 in one call)', () => {
+  test('one embedding of real + synthetic, every point tagged', async () => {
+    const { jointTsne } = await import('../../../src/compute/embed/jointTsne');
+    const a = blobs(60, 5, 2, 6, 1);
+    const b = blobs(90, 5, 2, 6, 2);
+    const res = await jointTsne(
+      [
+        { name: 'real', kind: 'real', features: a.x, n: 60, d: 5, labels: a.labels },
+        { name: 'M1', kind: 'synthetic', features: b.x, n: 90, d: 5, labels: b.labels },
+      ],
+      { cap: 100, iterations: 120, seed: 1, perplexity: 10 },
+    );
+    expect(res.points.n).toBe(100);
+    expect(res.tsne.layout.length).toBe(200);
+    expect(res.points.kept.map((k) => k[0] + k[1])).toEqual([40, 60]);
+    expect(new Set(res.points.synthetic)).toEqual(new Set([0, 1]));
+    expect('features' in res.points).toBe(false);
+  });
+});
