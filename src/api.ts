@@ -12,8 +12,32 @@ import type { SessionInfo, TrainEvent } from './compute/train/trainingSession';
 import type { EpochLosses } from './compute/train/trainer';
 import type { RunEvaluation } from './compute/eval/evaluateRun';
 import type { StudyProgress } from './compute/studies/common';
+import type { EmbedSource, JointSample } from './compute/embed/subsample';
+import type { TsneFrame } from './compute/embed/tsne';
 
 export type { BackendName, BackendReport, ParsedTable, ColumnRoles, DatasetSummary, Dataset, TableErrorInfo };
+export type { EmbedSource, TsneFrame };
+export type TsnePoints = Omit<JointSample, 'features'>;
+
+export interface TsneRunOptions {
+  /** Most points embedded (a stratified subsample above it). */
+  cap: number;
+  perplexity: number;
+  iterations: number;
+  seed: number;
+}
+
+/** The t-SNE worker (its own thread, beside the compute worker). */
+export interface TsneApi {
+  run(
+    sources: EmbedSource[],
+    opts: TsneRunOptions,
+    onPoints: (p: TsnePoints) => void,
+    onFrame: (f: TsneFrame) => void,
+  ): Promise<{ cancelled: boolean; iteration: number; kl: number; ms: number }>;
+  cancel(): void;
+}
+
 export type { TrainSettings, StepKey, StepOptimizerSettings, SessionInfo, TrainEvent, EpochLosses, RunEvaluation, StudyProgress };
 
 export type TrainCommand = 'pause' | 'resume' | 'step' | 'stop';

@@ -3,7 +3,7 @@
  * Settings live in one serialisable object persisted to localStorage.
  */
 import { useSyncExternalStore } from 'react';
-import type { BackendName, ColumnRoles, Dataset, DatasetSummary, EpochLosses, GeneratedRows, ParsedTable, RunEvaluation, SessionInfo, StudyProgress, TableErrorInfo, TrainSettings } from '../api';
+import type { BackendName, ColumnRoles, Dataset, DatasetSummary, EpochLosses, GeneratedRows, ParsedTable, RunEvaluation, SessionInfo, StudyProgress, TableErrorInfo, TrainSettings, TsneFrame, TsnePoints } from '../api';
 import { defaultsFor } from '../compute/train/settings';
 import type { CodeSnapshot } from '../compute/train/trainingSession';
 
@@ -59,6 +59,15 @@ export interface AppState {
   run: RunState | null;
   generated: (GeneratedRows & { runId: number; seed: number }) | null;
   evaluation: EvaluationState | null;
+  tsne: TsneState | null;
+}
+
+export interface TsneState {
+  status: 'running' | 'done' | 'cancelled' | 'failed';
+  sources: string;
+  points: TsnePoints | null;
+  frame: TsneFrame | null;
+  error: string | null;
 }
 
 export interface EvaluationState {
@@ -86,7 +95,7 @@ function loadSettings(): AppSettings {
   }
 }
 
-let state: AppState = { tables: [], activeId: null, loading: null, loadError: null, settings: loadSettings(), run: null, generated: null, evaluation: null };
+let state: AppState = { tables: [], activeId: null, loading: null, loadError: null, settings: loadSettings(), run: null, generated: null, evaluation: null, tsne: null };
 const listeners = new Set<() => void>();
 
 export function getState(): AppState {

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { warmUpPlotly } from './Plot';
 import { CodeSpace } from './CodeSpace';
 import { LossCurves } from './LossCurves';
+import { TsnePanel } from './TsnePanel';
 
 const TABS = [
   { id: 'losses', label: 'Losses (Fig. 3)' },
@@ -31,7 +32,7 @@ export function PlotsPanel() {
       </div>
       {tab === 'losses' && <LossCurves />}
       {tab === 'codes' && <CodeSpace />}
-      {tab === 'tsne' && <p className="muted">Not built yet: the joint t-SNE of real and synthetic rows (issue #5).</p>}
+      {tab === 'tsne' && <TsnePanel />}
       {tab === 'toy' && <p className="muted">Not built yet: the toy GAN vs infoGAN lab (issue #5).</p>}
     </div>
   );
