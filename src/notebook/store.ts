@@ -293,6 +293,7 @@ export class NotebookStore {
     const epoch = snap.trainerState.epoch;
     return guard(`the checkpoint of epoch ${epoch} (run ${id})`, async () => {
       const tx = this.db.transaction(['runs', 'checkpoints'], 'readwrite');
+      const reqs: Promise<unknown>[] = [];
       const raw = await tx.objectStore('runs').get(id);
       if (!raw) {
         tx.abort();
@@ -306,10 +307,11 @@ export class NotebookStore {
       run.updatedAt = Date.now();
       const cps = tx.objectStore('checkpoints');
       for (const kind of kinds) {
-        void cps.put({ runId: id, kind, epoch, savedAt: run.updatedAt, weights: snap.weights, trainerState: snap.trainerState, optimizerState: snap.optimizerState });
+        reqs.push(cps.put({ runId: id, kind, epoch, savedAt: run.updatedAt, weights: snap.weights, trainerState: snap.trainerState, optimizerState: snap.optimizerState }));
       }
-      void tx.objectStore('runs').put(run);
-      await tx.done;
+      reqs.push(tx.objectStore('runs').put(run));
+      // Await every request too, so a failed put is not an unhandled rejection.
+      await Promise.all([...reqs, tx.done]);
       return run;
     });
   }
@@ -358,10 +360,11 @@ export class NotebookStore {
   async restoreDeleted(d: DeletedRun): Promise<void> {
     await guard(`run "${d.run.title}" (undo delete)`, async () => {
       const tx = this.db.transaction(['runs', 'checkpoints', 'samples'], 'readwrite');
-      void tx.objectStore('runs').put(d.run);
-      for (const c of d.checkpoints) void tx.objectStore('checkpoints').put(c);
-      for (const s of d.samples) void tx.objectStore('samples').put(s);
-      await tx.done;
+      const reqs: Promise<unknown>[] = [];
+      reqs.push(tx.objectStore('runs').put(d.run));
+      for (const c of d.checkpoints) reqs.push(tx.objectStore('checkpoints').put(c));
+      for (const s of d.samples) reqs.push(tx.objectStore('samples').put(s));
+      await Promise.all([...reqs, tx.done]);
     });
   }
 
@@ -423,6 +426,7 @@ export class NotebookStore {
     const summary: SampleSummary = { id: rec.id, at: rec.createdAt, n: rec.n, epoch: rec.epoch, seed: rec.seed, note };
     await guard(`${rows.n} generated rows of run ${runId}`, async () => {
       const tx = this.db.transaction(['runs', 'samples'], 'readwrite');
+      const reqs: Promise<unknown>[] = [];
       const raw = await tx.objectStore('runs').get(runId);
       if (!raw) {
         tx.abort();
@@ -432,9 +436,9 @@ export class NotebookStore {
       const run = upgradeRunRecord(raw);
       run.samples.push(summary);
       run.updatedAt = Date.now();
-      void tx.objectStore('samples').put(rec);
-      void tx.objectStore('runs').put(run);
-      await tx.done;
+      reqs.push(tx.objectStore('samples').put(rec));
+      reqs.push(tx.objectStore('runs').put(run));
+      await Promise.all([...reqs, tx.done]);
     });
     return summary;
   }
@@ -491,11 +495,12 @@ export class NotebookStore {
   async putRecords(r: { runs?: RunRecord[]; checkpoints?: CheckpointRecord[]; samples?: SampleRecord[]; datasets?: DatasetRecord[] }, what = 'the imported runs'): Promise<void> {
     await guard(what, async () => {
       const tx = this.db.transaction(['runs', 'checkpoints', 'samples', 'datasets'], 'readwrite');
-      for (const x of r.runs ?? []) void tx.objectStore('runs').put(x);
-      for (const x of r.checkpoints ?? []) void tx.objectStore('checkpoints').put(x);
-      for (const x of r.samples ?? []) void tx.objectStore('samples').put(x);
-      for (const x of r.datasets ?? []) void tx.objectStore('datasets').put(x);
-      await tx.done;
+      const reqs: Promise<unknown>[] = [];
+      for (const x of r.runs ?? []) reqs.push(tx.objectStore('runs').put(x));
+      for (const x of r.checkpoints ?? []) reqs.push(tx.objectStore('checkpoints').put(x));
+      for (const x of r.samples ?? []) reqs.push(tx.objectStore('samples').put(x));
+      for (const x of r.datasets ?? []) reqs.push(tx.objectStore('datasets').put(x));
+      await Promise.all([...reqs, tx.done]);
     });
   }
 

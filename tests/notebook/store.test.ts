@@ -161,6 +161,21 @@ describe('notebook store: datasets and storage', () => {
     spy.mockRestore();
   });
 
+  it('a full disk inside a transaction (progress, import) also gives NotebookQuotaError and writes nothing', async () => {
+    const nb = await fresh();
+    const r = await nb.saveRun(run('progress', 1));
+    await nb.saveProgress(r.id, snapshot(1));
+    const spy = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('full', 'QuotaExceededError');
+    });
+    await expect(nb.saveProgress(r.id, snapshot(2))).rejects.toMatchObject({ name: 'NotebookQuotaError', what: expect.stringMatching(/checkpoint of epoch 2/) });
+    await expect(nb.putRecords({ runs: [run('x', 5)] }, 'the imported runs')).rejects.toBeInstanceOf(NotebookQuotaError);
+    spy.mockRestore();
+    expect((await nb.getRun(r.id))!.losses).toHaveLength(1);
+    expect((await nb.getCheckpoint(r.id, 'latest'))!.epoch).toBe(1);
+    expect(await nb.listRuns()).toHaveLength(1);
+  });
+
   it('storageEstimate / requestPersistence use navigator.storage when present', async () => {
     vi.stubGlobal('navigator', { storage: { estimate: async () => ({ usage: 10, quota: 100 }), persisted: async () => false, persist: async () => true } });
     expect(await storageEstimate()).toEqual({ usage: 10, quota: 100 });
