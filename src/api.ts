@@ -17,6 +17,26 @@ import type { TsneFrame } from './compute/embed/tsne';
 
 export type { BackendName, BackendReport, ParsedTable, ColumnRoles, DatasetSummary, Dataset, TableErrorInfo };
 export type { EmbedSource, TsneFrame };
+export type { ToyFrame, ToyLabOptions } from './compute/toy/toyLab';
+
+export interface ToyUpdate {
+  frame: import('./compute/toy/toyLab').ToyFrame;
+  playing: boolean;
+  /** Training steps (of both models) per second since the last update. */
+  updatesPerSecond: number;
+  backend: string;
+}
+
+/** The toy lab's worker. */
+export interface ToyApi {
+  start(opts: import('./compute/toy/toyLab').ToyLabOptions, onUpdate: (u: ToyUpdate) => void): Promise<void>;
+  play(): void;
+  pause(): void;
+  step(n: number): void;
+  /** Training steps per loop turn. */
+  setSpeed(stepsPerTick: number): void;
+  setLearningRate(lr: number): void;
+}
 export type TsnePoints = Omit<JointSample, 'features'>;
 
 export interface TsneRunOptions {

@@ -26,6 +26,27 @@ export async function warmUpPlotly(): Promise<void> {
   }
 }
 
+/**
+ * Plot renders run one per macrotask: several plots updating at once (the toy lab's three)
+ * would otherwise draw back to back in one long task and stall the page.
+ */
+const queue: Array<() => Promise<unknown>> = [];
+let draining = false;
+function enqueue(job: () => Promise<unknown>): void {
+  queue.push(job);
+  if (draining) return;
+  draining = true;
+  const next = () => {
+    const j = queue.shift();
+    if (!j) {
+      draining = false;
+      return;
+    }
+    void j().finally(() => setTimeout(next, 0));
+  };
+  setTimeout(next, 0);
+}
+
 const CONFIG: Partial<Config> = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['select2d', 'lasso2d'] };
 
 export function Plot({ data, layout, testId, height = 280 }: { data: Data[]; layout: Partial<Layout>; testId: string; height?: number }) {
@@ -34,14 +55,16 @@ export function Plot({ data, layout, testId, height = 280 }: { data: Data[]; lay
   const [renders, setRenders] = useState(0);
   useEffect(() => {
     let live = true;
-    loadPlotly()
-      .then((P) => {
-        if (!live || !el.current) return;
-        return P.react(el.current, data, { height, margin: { l: 50, r: 10, t: 30, b: 40 }, ...layout }, CONFIG).then(() => {
-          if (live) setRenders((r) => r + 1);
-        });
-      })
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    enqueue(() =>
+      loadPlotly()
+        .then((P) => {
+          if (!live || !el.current) return;
+          return P.react(el.current, data, { height, margin: { l: 50, r: 10, t: 30, b: 40 }, ...layout }, CONFIG).then(() => {
+            if (live) setRenders((r) => r + 1);
+          });
+        })
+        .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e))),
+    );
     return () => {
       live = false;
     };

@@ -1,9 +1,10 @@
-/** The paper's pictures, live: Fig. 3 (losses) and Fig. 5 (codes); t-SNE and the toy lab follow. */
+/** The paper's pictures, live: Fig. 3 (losses), Fig. 5 (codes), Fig. 4 (t-SNE), Fig. 1 (toy lab). */
 import { useEffect, useState } from 'react';
 import { warmUpPlotly } from './Plot';
 import { CodeSpace } from './CodeSpace';
 import { LossCurves } from './LossCurves';
 import { TsnePanel } from './TsnePanel';
+import { ToyPanel } from './ToyPanel';
 
 const TABS = [
   { id: 'losses', label: 'Losses (Fig. 3)' },
@@ -33,7 +34,7 @@ export function PlotsPanel() {
       {tab === 'losses' && <LossCurves />}
       {tab === 'codes' && <CodeSpace />}
       {tab === 'tsne' && <TsnePanel />}
-      {tab === 'toy' && <p className="muted">Not built yet: the toy GAN vs infoGAN lab (issue #5).</p>}
+      {tab === 'toy' && <ToyPanel />}
     </div>
   );
 }
