@@ -11,12 +11,36 @@ import type { TrainSettings, StepKey, StepOptimizerSettings } from './compute/tr
 import type { SessionInfo, TrainEvent } from './compute/train/trainingSession';
 import type { EpochLosses } from './compute/train/trainer';
 import type { RunEvaluation } from './compute/eval/evaluateRun';
-import type { StudyProgress } from './compute/studies/common';
+import type { ResultTable, StudyProgress } from './compute/studies/common';
+import type { LowResourceLine } from './compute/studies/lowResource';
 import type { EmbedSource, JointSample } from './compute/embed/subsample';
 import type { TsneFrame } from './compute/embed/tsne';
 
 export type { BackendName, BackendReport, ParsedTable, ColumnRoles, DatasetSummary, Dataset, TableErrorInfo };
 export type { EmbedSource, TsneFrame };
+
+export type StudyKind = 'cross-validation' | 'cross-corpus' | 'low-resource';
+
+export interface StudyRequest {
+  kind: StudyKind;
+  models: Array<'m1' | 'm2' | 'm3'>;
+  /** Applied to every model's paper defaults (epochs, width scale, batch size, seed). */
+  overrides: Partial<TrainSettings>;
+  nSynthetic: number;
+  /** Cross-validation: 'logo' = one fold per group, or groups merged into this many folds. */
+  folds: number | 'logo';
+  /** Cross-validation: run only the first fold (a quick look). */
+  firstFoldOnly: boolean;
+  seed: number;
+}
+
+/** What every study shows: the paper-layout table, and for low-resource Fig. 6's lines. */
+export interface StudyOutcome {
+  kind: StudyKind;
+  table: ResultTable | null;
+  lines: { byN: LowResourceLine[]; byModel: LowResourceLine[]; chance: number } | null;
+  ms: number;
+}
 export type { ToyFrame, ToyLabOptions } from './compute/toy/toyLab';
 
 export interface ToyUpdate {
@@ -103,6 +127,8 @@ export interface ComputeApi {
   generate(n: number, seed: number): Promise<Result<GeneratedRows>>;
   /** The paper's metrics for the current run: N fresh synthetic rows vs its set-1 / set-2. */
   evaluateRun(nSynthetic: number, seed: number, onProgress: (p: StudyProgress) => void): Promise<Result<RunEvaluation>>;
+  /** A protocol of the paper on corpus A (and B for cross-corpus / low-resource). */
+  runStudy(req: StudyRequest, a: Dataset, b: Dataset | null, onProgress: (p: StudyProgress) => void): Promise<Result<StudyOutcome>>;
   /** Cancel the evaluation or study in progress (between its stages). */
   cancelStudy(): void;
   memory(): { numTensors: number; numBytes: number; backend: string };

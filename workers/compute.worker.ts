@@ -7,11 +7,14 @@ import { tf } from '../src/compute/tf';
 import { selectBackend } from '../src/compute/backend';
 import { parseCsvFile } from '../src/compute/data/parseCsv';
 import { buildDataset } from '../src/compute/data/columnRoles';
-import { tableError, toErrorInfo } from '../src/compute/data/tableError';
+import { TableError, tableError, toErrorInfo } from '../src/compute/data/tableError';
 import { TrainingSession } from '../src/compute/train/trainingSession';
 import { rowsToCsv } from '../src/compute/data/writeCsv';
 import { evaluateRun } from '../src/compute/eval/evaluateRun';
 import { StudyCancelled } from '../src/compute/studies/common';
+import { crossValidation } from '../src/compute/studies/crossValidation';
+import { crossCorpus } from '../src/compute/studies/crossCorpus';
+import { lowResource } from '../src/compute/studies/lowResource';
 import type { ComputeApi, ParsedTable, Result, WorkerEvent } from '../src/api';
 import { loaders } from './backendLoaders';
 
@@ -132,6 +135,28 @@ const api: ComputeApi = {
     } catch (e) {
       if (e instanceof StudyCancelled) return { ok: false, error: { code: 'cancelled', message: 'Evaluation cancelled.', hint: '' } };
       return plainError(e, 'Try fewer synthetic rows, or train longer if the model diverged.');
+    }
+  },
+  async runStudy(req, a, b, onProgress) {
+    studyCancelled = false;
+    const control = { onProgress: (p: Parameters<typeof onProgress>[0]) => onProgress(p), isCancelled: () => studyCancelled };
+    const common = { models: req.models, overrides: req.overrides, seed: req.seed, ...control };
+    try {
+      if (req.kind === 'cross-validation') {
+        const r = await crossValidation(a, { ...common, folds: req.folds, nSynthetic: req.nSynthetic, onlyFolds: req.firstFoldOnly ? [0] : undefined });
+        return { ok: true, value: { kind: req.kind, table: r.table, lines: null, ms: r.ms } };
+      }
+      if (!b) return plainError(new Error('Choose corpus B.'), 'Load a second table and pick it as corpus B.');
+      if (req.kind === 'cross-corpus') {
+        const r = await crossCorpus(a, b, { ...common, nSynthetic: req.nSynthetic });
+        return { ok: true, value: { kind: req.kind, table: r.table, lines: null, ms: r.ms } };
+      }
+      const r = await lowResource(a, b, { ...common, grid: 'paper' });
+      return { ok: true, value: { kind: req.kind, table: null, lines: { byN: r.linesByN, byModel: r.linesByModel, chance: r.chance }, ms: r.ms } };
+    } catch (e) {
+      if (e instanceof StudyCancelled) return { ok: false, error: { code: 'cancelled', message: 'Study cancelled.', hint: '' } };
+      if (e instanceof TableError) return { ok: false, error: e.info };
+      return plainError(e, 'Check the corpora (same feature columns and classes) and the settings.');
     }
   },
   cancelStudy() {

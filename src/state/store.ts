@@ -3,7 +3,7 @@
  * Settings live in one serialisable object persisted to localStorage.
  */
 import { useSyncExternalStore } from 'react';
-import type { BackendName, ColumnRoles, Dataset, DatasetSummary, EpochLosses, GeneratedRows, ParsedTable, RunEvaluation, SessionInfo, StudyProgress, TableErrorInfo, TrainSettings, TsneFrame, TsnePoints } from '../api';
+import type { BackendName, ColumnRoles, Dataset, DatasetSummary, EpochLosses, GeneratedRows, ParsedTable, RunEvaluation, SessionInfo, StudyProgress, TableErrorInfo, TrainSettings, TsneFrame, TsnePoints, StudyRequest, StudyOutcome } from '../api';
 import { defaultsFor } from '../compute/train/settings';
 import type { CodeSnapshot } from '../compute/train/trainingSession';
 
@@ -60,6 +60,16 @@ export interface AppState {
   generated: (GeneratedRows & { runId: number; seed: number }) | null;
   evaluation: EvaluationState | null;
   tsne: TsneState | null;
+  study: StudyState | null;
+}
+
+export interface StudyState {
+  request: StudyRequest;
+  corpora: string;
+  status: 'running' | 'done' | 'cancelled' | 'failed';
+  progress: StudyProgress | null;
+  outcome: StudyOutcome | null;
+  error: string | null;
 }
 
 export interface TsneState {
@@ -95,7 +105,7 @@ function loadSettings(): AppSettings {
   }
 }
 
-let state: AppState = { tables: [], activeId: null, loading: null, loadError: null, settings: loadSettings(), run: null, generated: null, evaluation: null, tsne: null };
+let state: AppState = { tables: [], activeId: null, loading: null, loadError: null, settings: loadSettings(), run: null, generated: null, evaluation: null, tsne: null, study: null };
 const listeners = new Set<() => void>();
 
 export function getState(): AppState {

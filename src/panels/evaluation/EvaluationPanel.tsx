@@ -9,6 +9,7 @@ import type { RunEvaluation } from '../../api';
 import { useStore } from '../../state/store';
 import { cancelEvaluation, evaluateCurrentRun } from '../../state/evaluationActions';
 import { NumberField } from '../training/SettingField';
+import { StudiesPanel } from './StudiesPanel';
 
 const pct = (v: number | undefined | null) => (v === undefined || v === null || !Number.isFinite(v) ? 'n/a' : `${(100 * v).toFixed(1)} %`);
 const num = (v: number | undefined | null) => (v === undefined || v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(2));
@@ -71,8 +72,8 @@ export function EvaluationPanel() {
     <div className="panel" data-testid="evaluation-panel">
       <h2>Evaluation</h2>
       <p className="small muted">
-        The paper's metrics for the run above, on its own split: set-1 = its training rows, set-2 = its validation rows. Cross-validation,
-        cross-corpus and low-resource studies: not built in the UI yet (issue #6; the CLI runs them: <code>npm run lab</code>).
+        The paper's metrics for the run above, on its own split: set-1 = its training rows, set-2 = its validation rows. The full protocols are
+        below (and headless: <code>npm run lab</code>).
       </p>
       <div className="row">
         <NumberField label="synthetic rows" value={n} min={8} step={500} onChange={(v) => setN(Math.round(v))} paper="paper: 6000 (ours: 2000, quicker SVMs)" deviates={n !== 6000} testId="eval-n" />
@@ -95,6 +96,7 @@ export function EvaluationPanel() {
       )}
       {mine?.error && <p className={mine.status === 'failed' ? 'error-text' : 'muted'} data-testid="eval-error">{mine.error}</p>}
       {mine?.result && <Results r={mine.result} />}
+      <StudiesPanel />
     </div>
   );
 }
