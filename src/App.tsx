@@ -1,9 +1,9 @@
 import { BackendBadge } from './panels/backend/BackendBadge';
 import { DataPanel } from './panels/data/DataPanel';
-import { Placeholder } from './panels/placeholders/Placeholder';
 import { TrainingPanel } from './panels/training/TrainingPanel';
 import { PlotsPanel } from './panels/plots/PlotsPanel';
 import { EvaluationPanel } from './panels/evaluation/EvaluationPanel';
+import { NotebookPanel } from './panels/notebook/NotebookPanel';
 
 export function App() {
   return (
@@ -24,11 +24,7 @@ export function App() {
           <PlotsPanel />
         </section>
         <aside className="col-notebook" aria-label="Notebook">
-          <Placeholder
-            testId="notebook-panel"
-            title="Notebook"
-            text="Saved runs, comparison and export arrive with issue #7 (lab notebook). Nothing is stored yet."
-          />
+          <NotebookPanel />
         </aside>
       </main>
       <footer className="footer">

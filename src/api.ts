@@ -86,6 +86,9 @@ export type { TrainSettings, StepKey, StepOptimizerSettings, SessionInfo, TrainE
 
 export type TrainCommand = 'pause' | 'resume' | 'step' | 'stop';
 
+/** Training events plus the notebook's word on each checkpoint. */
+export type TrainWorkerEvent = TrainEvent | { type: 'saved'; epoch: number; error: string | null };
+
 /** Synthetic rows in the input's units, labelled, with the names needed to write a CSV. */
 export interface GeneratedRows {
   features: Float32Array;
@@ -119,8 +122,15 @@ export interface ComputeApi {
    */
   buildDataset(id: string, roles: ColumnRoles, table?: ParsedTable): Promise<Result<{ dataset: Dataset; summary: DatasetSummary }> | { missing: true }>;
   dropTable(id: string): void;
-  /** Start a new run on `dataset` (the previous run, if any, is disposed). */
-  trainStart(dataset: Dataset, settings: TrainSettings, onEvent: (e: TrainEvent) => void): Promise<Result<SessionInfo>>;
+  /**
+   * Start a new run on `dataset` (the previous run, if any, is disposed). With `runId` (a run
+   * record already in the notebook) the worker saves a checkpoint after every epoch.
+   */
+  trainStart(dataset: Dataset, settings: TrainSettings, onEvent: (e: TrainWorkerEvent) => void, runId: string | null): Promise<Result<SessionInfo>>;
+  /** Reopen a stored run, paused at its latest checkpoint, on the same dataset. */
+  trainOpen(runId: string, dataset: Dataset, onEvent: (e: TrainWorkerEvent) => void): Promise<Result<SessionInfo & { epoch: number }>>;
+  /** Store a parsed table in the notebook (the worker holds it; no copy through the page). */
+  persistTable(id: string, fileName: string, roles: ColumnRoles): Promise<Result<null>>;
   trainControl(cmd: TrainCommand): Promise<void>;
   /** Only while paused; used from the next mini-batch. */
   trainSetLearningRates(update: Partial<Record<StepKey, Partial<StepOptimizerSettings>>>): Promise<Result<TrainSettings>>;

@@ -5,6 +5,7 @@ import { suggestRoles } from '../compute/data/columnRoles';
 import { toErrorInfo } from '../compute/data/tableError';
 import type { BackendName, ColumnRoles } from '../api';
 import { getState, setState, updateTable } from './store';
+import { forgetTable, saveRoles } from './notebookActions';
 
 export const client = new ComputeClient(getState().settings.forcedBackend);
 
@@ -41,6 +42,9 @@ export async function loadFile(file: File): Promise<void> {
       activeId: id,
     }));
     await applyRoles(id, roles);
+    // Kept in the notebook so a reload brings the workspace back (written by the worker).
+    const saved = await api.persistTable(id, file.name, roles);
+    if (!saved.ok) setState((s) => ({ notebook: { ...s.notebook, error: `${file.name} is loaded but not saved for next time: ${saved.error.message} ${saved.error.hint}` } }));
   } catch (e) {
     setState({ loadError: { fileName: file.name, error: toErrorInfo(e) } });
   } finally {
@@ -71,6 +75,7 @@ export async function applyRoles(id: string, roles: ColumnRoles): Promise<void> 
   const t = getState().tables.find((x) => x.id === id);
   if (!t) return;
   updateTable(id, { roles });
+  void saveRoles(id, roles).catch(() => undefined);
   const api = await client.api();
   let res = await api.buildDataset(id, roles);
   if ('missing' in res) {
@@ -86,6 +91,7 @@ export async function applyRoles(id: string, roles: ColumnRoles): Promise<void> 
 
 export function removeTable(id: string): void {
   void client.api().then((api) => api.dropTable(id));
+  void forgetTable(id).catch(() => undefined);
   setState((s) => {
     const tables = s.tables.filter((t) => t.id !== id);
     return { tables, activeId: s.activeId === id ? (tables[tables.length - 1]?.id ?? null) : s.activeId };

@@ -6,6 +6,7 @@ import { useSyncExternalStore } from 'react';
 import type { BackendName, ColumnRoles, Dataset, DatasetSummary, EpochLosses, GeneratedRows, ParsedTable, RunEvaluation, SessionInfo, StudyProgress, TableErrorInfo, TrainSettings, TsneFrame, TsnePoints, StudyRequest, StudyOutcome } from '../api';
 import { defaultsFor } from '../compute/train/settings';
 import type { CodeSnapshot } from '../compute/train/trainingSession';
+import type { RunRecord } from '../notebook/schema';
 
 export interface LoadedTable {
   id: string;
@@ -45,6 +46,11 @@ export interface RunState {
   history: EpochLosses[];
   /** Where the run was paused or the guard restored weights, after which epoch. */
   markers: { epoch: number; kind: 'paused' | 'diverged' }[];
+  /** The notebook record this run is saved under (null: not saved). */
+  recordId: string | null;
+  /** Last epoch whose checkpoint was saved, and the last save error. */
+  savedEpoch: number;
+  saveError: string | null;
   /** The latest code-space snapshot (Fig. 5), if the model's code is 2-D. */
   codes: CodeSnapshot | null;
 }
@@ -61,6 +67,19 @@ export interface AppState {
   evaluation: EvaluationState | null;
   tsne: TsneState | null;
   study: StudyState | null;
+  notebook: NotebookState;
+}
+
+export interface NotebookState {
+  runs: RunRecord[];
+  unreadable: { id: string; reason: string }[];
+  storage: { usage: number; quota: number } | null;
+  /** Runs found 'running' at start-up (the page was closed mid-run), now paused. */
+  recovered: number;
+  persisted: boolean | null;
+  /** Title of the last deleted run while it can still be restored. */
+  undo: string | null;
+  error: string | null;
 }
 
 export interface StudyState {
@@ -105,7 +124,9 @@ function loadSettings(): AppSettings {
   }
 }
 
-let state: AppState = { tables: [], activeId: null, loading: null, loadError: null, settings: loadSettings(), run: null, generated: null, evaluation: null, tsne: null, study: null };
+let state: AppState = { tables: [], activeId: null, loading: null, loadError: null, settings: loadSettings(), run: null, generated: null, evaluation: null, tsne: null, study: null,
+  notebook: { runs: [], unreadable: [], storage: null, recovered: 0, persisted: null, undo: null, error: null },
+};
 const listeners = new Set<() => void>();
 
 export function getState(): AppState {

@@ -1,6 +1,8 @@
 /** Training, control and generation, from the UI's side. */
 import * as Comlink from 'comlink';
-import type { StepKey, TrainCommand, TrainEvent, TrainSettings } from '../api';
+import type { StepKey, TrainCommand, TrainSettings, TrainWorkerEvent } from '../api';
+import type { RunRecord } from '../notebook/schema';
+import { createRun, refreshRuns, tableForRun } from './notebookActions';
 import { defaultsFor } from '../compute/train/settings';
 import { client } from './actions';
 import { getState, setState, type RunState } from './store';
@@ -50,27 +52,62 @@ export async function startTraining(): Promise<void> {
   const settings = structuredClone(s.settings.train);
   const status = await client.api();
   const backend = await status.memory().then((m) => m.backend);
+  const recordId = await createRun(settings, table.dataset, table.id, table.fileName, backend);
   setState({
-    run: { id, tableName: table.fileName, settings, backend, info: null, status: 'starting', message: null, progress: null, history: [], markers: [], codes: null },
+    run: { id, tableName: table.fileName, settings, backend, info: null, status: 'starting', message: null, progress: null, history: [], markers: [], codes: null, recordId, savedEpoch: 0, saveError: null },
     generated: null,
   });
-  const onEvent = Comlink.proxy((e: TrainEvent) => {
+  const onEvent = Comlink.proxy(eventHandler(id));
+  // The dataset is copied into the worker (memcpy + transfer, off the structured-clone path).
+  const ds = table.dataset;
+  const features = ds.features.slice();
+  const res = await status.trainStart(Comlink.transfer({ ...ds, features }, [features.buffer]), settings, onEvent, recordId);
+  if (res.ok) patchRun(id, (r) => ({ info: res.value, status: r.status === 'starting' ? 'running' : r.status }));
+  else patchRun(id, { status: 'failed', message: `${res.error.message} ${res.error.hint}` });
+}
+
+function eventHandler(id: number) {
+  return (e: TrainWorkerEvent) => {
     if (e.type === 'progress') patchRun(id, { progress: e });
     else if (e.type === 'epoch') patchRun(id, (r) => ({ history: [...r.history, e.losses] }));
     else if (e.type === 'codes') patchRun(id, { codes: e });
-    else
+    else if (e.type === 'saved') patchRun(id, { savedEpoch: e.error ? 0 : e.epoch, saveError: e.error });
+    else {
       patchRun(id, (r) => ({
         status: e.state,
         message: e.message,
         markers: e.state === 'paused' || e.state === 'diverged' ? [...r.markers, { epoch: r.history.length, kind: e.state }] : r.markers,
       }));
-  });
-  // The dataset is copied into the worker (memcpy + transfer, off the structured-clone path).
-  const ds = table.dataset;
-  const features = ds.features.slice();
-  const res = await status.trainStart(Comlink.transfer({ ...ds, features }, [features.buffer]), settings, onEvent);
-  if (res.ok) patchRun(id, (r) => ({ info: res.value, status: r.status === 'starting' ? 'running' : r.status }));
-  else patchRun(id, { status: 'failed', message: `${res.error.message} ${res.error.hint}` });
+      void refreshRuns();
+    }
+  };
+}
+
+/** Reopen a stored run, paused at its latest checkpoint, to resume it, evaluate or generate. */
+export async function openStoredRun(rec: RunRecord): Promise<string | null> {
+  const table = tableForRun(rec);
+  if (!table) return `Load "${rec.dataset.name}" with the same column choices first (${rec.dataset.n} rows, d = ${rec.dataset.d}, classes ${rec.dataset.classNames.join(', ')}).`;
+  const id = ++runCounter;
+  const api = await client.api();
+  const backend = (await api.memory()).backend;
+  setState(() => ({
+    activeId: table.id,
+    run: {
+      id, tableName: table.fileName, settings: rec.settings, backend, info: null, status: 'starting', message: 'Restoring the last checkpoint...',
+      progress: null, history: rec.losses.slice(), markers: [{ epoch: rec.losses.length, kind: 'paused' }], codes: null, recordId: rec.id, savedEpoch: rec.losses.length, saveError: null,
+    },
+    generated: null,
+    evaluation: null,
+  }));
+  const features = table.dataset.features.slice();
+  const res = await api.trainOpen(rec.id, Comlink.transfer({ ...table.dataset, features }, [features.buffer]), Comlink.proxy(eventHandler(id)));
+  if (!res.ok) {
+    patchRun(id, { status: 'failed', message: `${res.error.message} ${res.error.hint}` });
+    return res.error.message;
+  }
+  setState((s) => ({ settings: { ...s.settings, train: rec.settings } }));
+  patchRun(id, (r) => ({ info: res.value, status: 'paused', message: `Reopened at epoch ${res.value.epoch} from the notebook; press Resume to continue.`, history: r.history.slice(0, res.value.epoch) }));
+  return null;
 }
 
 export async function controlTraining(cmd: TrainCommand): Promise<void> {

@@ -68,6 +68,8 @@ export class TrainingSession {
   private runMs = 0;
   private runBatches = 0;
   private readonly codeRows: { train: Dataset; val: Dataset | null };
+  /** Runs after every finished epoch, before the next starts (e.g. save a checkpoint). */
+  afterEpoch: ((s: TrainingSession) => Promise<void>) | null = null;
   /** The rows the GAN trains on (set-1) and its held-out rows (set-2), in the input's units. */
   readonly split: { train: Dataset; val: Dataset | null };
 
@@ -233,6 +235,8 @@ export class TrainingSession {
       }
       this.emit({ type: 'epoch', losses: res });
       await this.emitCodes(res.epoch);
+      // Awaited here, between epochs, so a checkpoint never reads weights mid-update.
+      if (this.afterEpoch) await this.afterEpoch(this);
       if (this.stepOnly) {
         this.stepOnly = false;
         this.setState('paused', `Paused after epoch ${tr.epoch}.`);

@@ -1,0 +1,84 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { loadDemo, openApp, shot } from './helpers';
+
+test('reload mid-run: the table and the run come back, paused at the last saved epoch, and resume', async ({ page }) => {
+  await openApp(page);
+  await loadDemo(page);
+  await page.getByTestId('model-m1').check();
+  for (const [id, v] of [['set-width', '0.1'], ['set-epochs', '200'], ['set-batch', '32']]) {
+    await page.getByTestId(id).fill(v);
+    await page.getByTestId(id).press('Enter');
+  }
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('nb-saved')).toContainText(/through epoch ([3-9]|\d\d)/, { timeout: 60_000 });
+  await shot(page, '30-notebook-running');
+  await page.reload();
+  // The workspace is back: the demo table with its column choices, and the run, now paused.
+  await expect(page.getByTestId('rows-kept')).toHaveText('339', { timeout: 60_000 });
+  await expect(page.getByTestId('nb-recovered')).toContainText('1 run was interrupted');
+  const item = page.getByTestId('nb-run').first();
+  await expect(item).toHaveAttribute('data-status', 'paused');
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', /^(webgpu|webgl|wasm|cpu)$/, { timeout: 60_000 });
+  await item.getByTestId('nb-open').click();
+  await expect(page.getByTestId('run-message')).toContainText(/Reopened at epoch (\d+)/, { timeout: 30_000 });
+  const at = Number((await page.getByTestId('run-message').innerText()).match(/Reopened at epoch (\d+)/)![1]);
+  expect(at).toBeGreaterThanOrEqual(3);
+  await shot(page, '31-notebook-reopened');
+  await page.getByTestId('train-resume').click();
+  await expect(page.getByTestId('loss-table')).toContainText(`loss (epoch ${at + 2})`, { timeout: 60_000 });
+  await page.getByTestId('train-stop').click();
+  await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 });
+  await expect(item).toHaveAttribute('data-status', 'stopped');
+});
+
+test('runs are renamed, deleted with undo, exported, imported into a fresh profile, and reported offline', async ({ page, browser, baseURL }) => {
+  await openApp(page);
+  await loadDemo(page);
+  await page.getByTestId('model-m2').check();
+  for (const [id, v] of [['set-width', '0.1'], ['set-epochs', '2'], ['set-batch', '32']]) {
+    await page.getByTestId(id).fill(v);
+    await page.getByTestId(id).press('Enter');
+  }
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  const item = page.getByTestId('nb-run').first();
+  await expect(item).toHaveAttribute('data-status', 'done');
+  await item.getByTestId('nb-title').fill('My first M2');
+  await item.getByTestId('nb-title').press('Tab');
+  await item.getByTestId('nb-delete').click();
+  await expect(page.getByTestId('nb-run')).toHaveCount(0);
+  await page.getByTestId('nb-undo').click();
+  await expect(page.getByTestId('nb-run')).toHaveCount(1);
+  await expect(page.getByTestId('nb-title')).toHaveValue('My first M2');
+
+  const [report] = await Promise.all([page.waitForEvent('download'), item.getByTestId('nb-report').click()]);
+  const html = readFileSync((await report.path())!, 'utf8');
+  expect(html).toContain('My first M2');
+  expect(html).not.toMatch(/https?:\/\//);
+  const [zip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('nb-export-all').click()]);
+  const zipPath = (await zip.path())!;
+
+  // The report opens offline: no request at all.
+  const offline = await browser.newContext({ offline: true });
+  const rp = await offline.newPage();
+  const requests: string[] = [];
+  rp.on('request', (r) => requests.push(r.url()));
+  await rp.setContent(html);
+  await expect(rp.locator('body')).toContainText('My first M2');
+  expect(requests).toEqual([]);
+  await rp.screenshot({ path: 'e2e-screens/32-report.png', fullPage: true });
+  await offline.close();
+
+  // A fresh profile imports the notebook file and lists the run.
+  const fresh = await browser.newContext({ baseURL });
+  const p2 = await fresh.newPage();
+  await openApp(p2);
+  await expect(p2.getByTestId('nb-run')).toHaveCount(0);
+  await p2.getByTestId('nb-import-input').setInputFiles(zipPath);
+  await expect(p2.getByTestId('nb-import-msg')).toContainText('Imported 1 run');
+  await expect(p2.getByTestId('nb-title')).toHaveValue('My first M2');
+  await expect(p2.getByTestId('nb-run')).toContainText('2 ep');
+  await p2.screenshot({ path: 'e2e-screens/33-imported.png', fullPage: true });
+  await fresh.close();
+});
