@@ -15,11 +15,40 @@ import { StudyCancelled } from '../src/compute/studies/common';
 import { crossValidation } from '../src/compute/studies/crossValidation';
 import { crossCorpus } from '../src/compute/studies/crossCorpus';
 import { lowResource } from '../src/compute/studies/lowResource';
-import type { ComputeApi, ParsedTable, Result, WorkerEvent } from '../src/api';
+import { openNotebook, type NotebookStore } from '../src/notebook/store';
+import type { RunStatus } from '../src/notebook/schema';
+import type { ComputeApi, ParsedTable, Result, TrainEvent, TrainWorkerEvent, WorkerEvent } from '../src/api';
 import { loaders } from './backendLoaders';
 
 const cancelled = new Set<string>();
 let session: TrainingSession | null = null;
+let notebook: Promise<NotebookStore> | null = null;
+const store = () => (notebook ??= openNotebook());
+
+/**
+ * Keep a run in the notebook: a checkpoint after every epoch (a reload loses at most the
+ * current epoch) and its status on every change. Written from here, so the weights never pass
+ * through the page.
+ */
+function persistRun(s: TrainingSession, runId: string, onEvent: (e: TrainWorkerEvent) => void): (e: TrainEvent) => void {
+  s.afterEpoch = async (sess) => {
+    try {
+      const snap = await sess.snapshot();
+      await (await store()).saveProgress(runId, snap, { kinds: ['latest', 'lastGood'], status: 'running' });
+      onEvent({ type: 'saved', epoch: snap.trainerState.epoch, error: null });
+    } catch (e) {
+      onEvent({ type: 'saved', epoch: sess.trainer.epoch, error: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  return (e) => {
+    if (e.type === 'state') {
+      const finished = e.state === 'done' || e.state === 'stopped';
+      void store()
+        .then((nb) => nb.updateRun(runId, { status: e.state as RunStatus, statusMessage: e.message, ...(finished ? { finishedAt: Date.now() } : {}) }))
+        .catch(() => undefined);
+    }
+  };
+}
 /** Set by cancelStudy; checked by the running evaluation/study between its stages. */
 let studyCancelled = false;
 
@@ -76,19 +105,57 @@ const api: ComputeApi = {
       return fail(e);
     }
   },
-  async trainStart(dataset, settings, onEvent) {
+  async trainStart(dataset, settings, onEvent, runId) {
     if (session) {
       await session.stop().catch(() => undefined);
       session.dispose();
       session = null;
     }
     try {
-      const s = new TrainingSession(dataset, settings, (e) => onEvent(e));
+      let keep: (e: TrainEvent) => void = () => undefined;
+      const s = new TrainingSession(dataset, settings, (e) => {
+        onEvent(e);
+        keep(e);
+      });
+      if (runId) keep = persistRun(s, runId, onEvent);
       session = s;
       void s.resume();
       return { ok: true, value: s.info };
     } catch (e) {
       return plainError(e, 'Check the settings (e.g. batch size, validation fraction) and the dataset.');
+    }
+  },
+  async trainOpen(runId, dataset, onEvent) {
+    if (session) {
+      await session.stop().catch(() => undefined);
+      session.dispose();
+      session = null;
+    }
+    try {
+      const nb = await store();
+      const run = await nb.getRun(runId);
+      const snap = await nb.getSnapshot(runId, 'latest');
+      if (!run || !snap) return plainError(new Error('This run has no saved checkpoint.'), 'It stopped before its first epoch finished; start a new run.');
+      let keep: (e: TrainEvent) => void = () => undefined;
+      const s = await TrainingSession.restore(dataset, snap.trainerState.settings, snap, (e) => {
+        onEvent(e);
+        keep(e);
+      });
+      keep = persistRun(s, runId, onEvent);
+      session = s;
+      return { ok: true, value: { ...s.info, epoch: s.trainer.epoch } };
+    } catch (e) {
+      return plainError(e, 'The stored checkpoint could not be restored on this dataset.');
+    }
+  },
+  async persistTable(id, fileName, roles) {
+    const table = tables.get(id);
+    if (!table) return plainError(new Error('The worker no longer holds this table.'), 'Load the file again.');
+    try {
+      await (await store()).saveDataset({ id, fileName, table, roles });
+      return { ok: true, value: null };
+    } catch (e) {
+      return plainError(e, 'Free some space (delete old runs or checkpoints in the notebook) and load the table again.');
     }
   },
   async trainControl(cmd) {
