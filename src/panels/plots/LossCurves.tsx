@@ -29,8 +29,8 @@ export function LossCurves() {
   const layout = useMemo<Partial<Layout>>(
     () => ({
       title: { text: 'Losses per epoch (Fig. 3)', font: { size: 13 } },
-      xaxis: { title: { text: 'epoch' }, dtick: history && history.length < 12 ? 1 : undefined },
-      yaxis: { title: { text: 'loss' }, type: logY ? 'log' : 'linear' },
+      xaxis: { title: { text: 'epoch' }, dtick: history && history.length < 12 ? 1 : undefined, visible: !!history?.length },
+      yaxis: { title: { text: 'loss' }, type: logY ? 'log' : 'linear', visible: !!history?.length },
       // The legend is HTML below the plot: Plotly re-measures its legend text on every update,
       // which doubled the cost of each live redraw here.
       showlegend: false,
