@@ -6,7 +6,7 @@ test('reload mid-run: the table and the run come back, paused at the last saved 
   await openApp(page);
   await loadDemo(page);
   await page.getByTestId('model-m1').check();
-  for (const [id, v] of [['set-width', '0.1'], ['set-epochs', '200'], ['set-batch', '32']]) {
+  for (const [id, v] of [['set-width', '0.1'], ['set-epochs', '5000'], ['set-batch', '32']]) {
     await page.getByTestId(id).fill(v);
     await page.getByTestId(id).press('Enter');
   }
@@ -25,8 +25,12 @@ test('reload mid-run: the table and the run come back, paused at the last saved 
   const at = Number((await page.getByTestId('run-message').innerText()).match(/Reopened at epoch (\d+)/)![1]);
   expect(at).toBeGreaterThanOrEqual(3);
   await shot(page, '31-notebook-reopened');
+  // It continues from there: one more epoch, then the rest.
+  await page.getByTestId('train-step').click();
+  await expect(page.getByTestId('run-message')).toContainText(`Paused after epoch ${at + 1}`, { timeout: 60_000 });
+  await expect(page.getByTestId('loss-table')).toContainText(`loss (epoch ${at + 1})`);
   await page.getByTestId('train-resume').click();
-  await expect(page.getByTestId('loss-table')).toContainText(`loss (epoch ${at + 2})`, { timeout: 60_000 });
+  await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'running');
   await page.getByTestId('train-stop').click();
   await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 });
   await expect(item).toHaveAttribute('data-status', 'stopped');
@@ -81,4 +85,54 @@ test('runs are renamed, deleted with undo, exported, imported into a fresh profi
   await expect(p2.getByTestId('nb-run')).toContainText('2 ep');
   await p2.screenshot({ path: 'e2e-screens/33-imported.png', fullPage: true });
   await fresh.close();
+});
+
+test('compare two runs (duplicate = same settings, new seed); settings travel in a link; nothing leaves the origin', async ({ page, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const outside: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(origin) && !/^(data|blob):/.test(r.url())) outside.push(r.url());
+  });
+  await openApp(page);
+  await loadDemo(page);
+  await page.getByTestId('model-m1').check();
+  for (const [id, v] of [['set-width', '0.1'], ['set-epochs', '3'], ['set-batch', '32']]) {
+    await page.getByTestId(id).fill(v);
+    await page.getByTestId(id).press('Enter');
+  }
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await page.getByTestId('nb-run').first().getByTestId('nb-duplicate').click();
+  await expect(page.getByTestId('nb-message')).toContainText('with seed 2 are ready');
+  await expect(page.getByTestId('set-seed')).toHaveValue('2');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('nb-run')).toHaveCount(2);
+  for (const box of await page.getByTestId('nb-compare').all()) await box.check();
+  const cmp = page.getByTestId('compare-panel');
+  await expect(cmp).toBeVisible();
+  await expect(cmp.locator('tr[data-differs="true"]')).toHaveCount(1);
+  await expect(cmp.locator('tr[data-differs="true"] td').first()).toHaveText('seed');
+  await expect(page.getByTestId('compare-losses')).toHaveAttribute('data-traces', '4');
+  await shot(page, '34-compare');
+
+  // The settings as a link: a new page opened with it starts with those settings.
+  await page.getByTestId('learning-rates').locator('summary').click();
+  await page.getByTestId('share-settings').click();
+  await expect(page.getByTestId('share-msg')).toContainText('data set is not included');
+  const url = page.url();
+  expect(url).toContain('#v=1');
+  const p2 = await page.context().newPage();
+  await p2.goto(url);
+  await expect(p2.getByTestId('nb-message')).toContainText('Training settings taken from the link');
+  await expect(p2.getByTestId('set-seed')).toHaveValue('2');
+  await expect(p2.getByTestId('set-width')).toHaveValue('0.1');
+  await p2.close();
+
+  // Export and import also stay on the page.
+  const [zip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('nb-export-all').click()]);
+  await page.getByTestId('nb-import-input').setInputFiles((await zip.path())!);
+  await expect(page.getByTestId('nb-import-msg')).toContainText('Imported 2 runs');
+  await expect(page.getByTestId('nb-run')).toHaveCount(4);
+  expect(outside).toEqual([]);
 });

@@ -4,6 +4,7 @@ import { TrainingPanel } from './panels/training/TrainingPanel';
 import { PlotsPanel } from './panels/plots/PlotsPanel';
 import { EvaluationPanel } from './panels/evaluation/EvaluationPanel';
 import { NotebookPanel } from './panels/notebook/NotebookPanel';
+import { ComparePanel } from './panels/notebook/ComparePanel';
 
 export function App() {
   return (
@@ -21,6 +22,7 @@ export function App() {
         <section className="col-main">
           <TrainingPanel />
           <EvaluationPanel />
+          <ComparePanel />
           <PlotsPanel />
         </section>
         <aside className="col-notebook" aria-label="Notebook">

@@ -134,7 +134,10 @@ export interface ComputeApi {
   trainControl(cmd: TrainCommand): Promise<void>;
   /** Only while paused; used from the next mini-batch. */
   trainSetLearningRates(update: Partial<Record<StepKey, Partial<StepOptimizerSettings>>>): Promise<Result<TrainSettings>>;
-  generate(n: number, seed: number): Promise<Result<GeneratedRows>>;
+  /** With `runId`, the rows are also kept in the notebook with that run. */
+  generate(n: number, seed: number, runId: string | null): Promise<Result<GeneratedRows>>;
+  /** Free space: every checkpoint except `keepRunId`'s latest. Returns how many were deleted. */
+  deleteOldCheckpoints(keepRunId: string | null): Promise<number>;
   /** The paper's metrics for the current run: N fresh synthetic rows vs its set-1 / set-2. */
   evaluateRun(nSynthetic: number, seed: number, onProgress: (p: StudyProgress) => void): Promise<Result<RunEvaluation>>;
   /** A protocol of the paper on corpus A (and B for cross-corpus / low-resource). */

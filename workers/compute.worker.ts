@@ -174,7 +174,7 @@ const api: ComputeApi = {
       return plainError(e, 'Pause training, then use a learning rate > 0 and momentum in [0, 1).');
     }
   },
-  async generate(n, seed) {
+  async generate(n, seed, runId) {
     if (!session) return plainError(new Error('No trained model yet.'), 'Train a model first.');
     if (session.status === 'running') return plainError(new Error('Training is running.'), 'Pause or stop training, then generate.');
     try {
@@ -182,6 +182,12 @@ const api: ComputeApi = {
       const { features, labels } = await tr.generate(n, seed);
       const csv = new Blob([rowsToCsv(features, labels, tr.d, tr.featureNames, tr.classNames)], { type: 'text/csv' });
       const value = { features, labels, n, d: tr.d, featureNames: tr.featureNames, classNames: tr.classNames, csv };
+      if (runId) {
+        // Kept with the run (a copy: the original is transferred to the page).
+        await (await store())
+          .saveSamples(runId, { epoch: tr.epoch, seed, n, d: tr.d, features: features.slice(), labels: labels.slice(), featureNames: tr.featureNames, classNames: tr.classNames })
+          .catch(() => undefined);
+      }
       return Comlink.transfer({ ok: true as const, value }, [features.buffer as ArrayBuffer, labels.buffer as ArrayBuffer]);
     } catch (e) {
       return plainError(e, 'Try fewer rows.');
@@ -228,6 +234,15 @@ const api: ComputeApi = {
   },
   cancelStudy() {
     studyCancelled = true;
+  },
+  async deleteOldCheckpoints(keepRunId) {
+    const nb = await store();
+    let deleted = 0;
+    for (const c of await nb.listCheckpoints()) {
+      if (c.runId === keepRunId && c.kind === 'latest') continue;
+      deleted += await nb.deleteCheckpoints(c.runId, c.kind);
+    }
+    return deleted;
   },
   dropTable(id) {
     tables.delete(id);

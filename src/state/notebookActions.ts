@@ -8,7 +8,10 @@ import type { RunRecord } from '../notebook/schema';
 import { exportNotebook, exportRun, exportFileName, importNotebookFile } from '../notebook/exportImport';
 import { renderRunReport, reportFileName } from '../notebook/report';
 import type { ColumnRoles, Dataset, TrainSettings } from '../api';
+import { settingsFromHash, settingsToHash, URL_STATE_NOTE } from '../notebook/urlState';
+import { client } from './actions';
 import { applyRoles } from './actions';
+export { URL_STATE_NOTE };
 import { getState, setState } from './store';
 
 let nbPromise: Promise<NotebookStore> | null = null;
@@ -125,4 +128,44 @@ export function tableForRun(run: RunRecord): { id: string; fileName: string; dat
     if (datasetFingerprint(t.dataset) === run.dataset.fingerprint) return { id: t.id, fileName: t.fileName, dataset: t.dataset };
   }
   return null;
+}
+
+/** Settings in the address bar's hash (data not included): applied at start-up. */
+export function applySettingsFromUrl(): void {
+  if (!location.hash || location.hash.length < 2) return;
+  const res = settingsFromHash(location.hash);
+  if (res.settings) {
+    setState((s) => ({ settings: { ...s.settings, train: res.settings! }, notebook: { ...s.notebook, message: `Training settings taken from the link (${res.settings!.model.toUpperCase()}, seed ${res.settings!.seed}). ${URL_STATE_NOTE}` } }));
+  } else {
+    setState((s) => ({ notebook: { ...s.notebook, message: `The link's settings were not used: ${res.reason}` } }));
+  }
+}
+
+/** Put the current settings in the address bar and on the clipboard. */
+export async function shareSettings(): Promise<string> {
+  const hash = settingsToHash(getState().settings.train);
+  history.replaceState(null, '', hash);
+  try {
+    await navigator.clipboard.writeText(location.href);
+    return `Link copied. ${URL_STATE_NOTE}`;
+  } catch {
+    return `The link is in the address bar. ${URL_STATE_NOTE}`;
+  }
+}
+
+/** "Same settings, new seed": the next run's settings; the user presses Train. */
+export function duplicateWithNewSeed(run: RunRecord): void {
+  const seed = Math.max(run.settings.seed, ...getState().notebook.runs.map((r) => r.settings.seed)) + 1;
+  setState((s) => ({ settings: { ...s.settings, train: { ...run.settings, seed } }, notebook: { ...s.notebook, message: `Settings of "${run.title}" with seed ${seed} are ready: press Train.` } }));
+}
+
+export async function freeSpace(): Promise<void> {
+  const api = await client.api();
+  const n = await api.deleteOldCheckpoints(getState().run?.recordId ?? null);
+  setState((s) => ({ notebook: { ...s.notebook, message: `Deleted ${n} old checkpoint${n === 1 ? '' : 's'} (runs keep their losses and metrics; they can no longer be resumed).` } }));
+  await refreshRuns();
+}
+
+export function setCompare(ids: string[]): void {
+  setState((s) => ({ notebook: { ...s.notebook, compare: ids } }));
 }

@@ -80,6 +80,10 @@ export interface NotebookState {
   /** Title of the last deleted run while it can still be restored. */
   undo: string | null;
   error: string | null;
+  /** A passing message (settings from a link, a duplicate ready, space freed). */
+  message: string | null;
+  /** Run ids ticked for comparison (2 to 4). */
+  compare: string[];
 }
 
 export interface StudyState {
@@ -125,7 +129,7 @@ function loadSettings(): AppSettings {
 }
 
 let state: AppState = { tables: [], activeId: null, loading: null, loadError: null, settings: loadSettings(), run: null, generated: null, evaluation: null, tsne: null, study: null,
-  notebook: { runs: [], unreadable: [], storage: null, recovered: 0, persisted: null, undo: null, error: null },
+  notebook: { runs: [], unreadable: [], storage: null, recovered: 0, persisted: null, undo: null, error: null, message: null, compare: [] },
 };
 const listeners = new Set<() => void>();
 

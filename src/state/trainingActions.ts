@@ -131,8 +131,9 @@ export async function generateRows(n: number, seed: number): Promise<string | nu
   const run = getState().run;
   if (!run) return 'Train a model first.';
   const api = await client.api();
-  const res = await api.generate(n, seed);
+  const res = await api.generate(n, seed, run.recordId);
   if (!res.ok) return `${res.error.message} ${res.error.hint}`;
   setState({ generated: { ...res.value, runId: run.id, seed } });
+  void refreshRuns();
   return null;
 }

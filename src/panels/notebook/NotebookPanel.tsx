@@ -2,7 +2,7 @@
 import { useRef, useState } from 'react';
 import type { RunRecord } from '../../notebook/schema';
 import { useStore } from '../../state/store';
-import { deleteRun, downloadNotebook, downloadReport, downloadRun, importFile, patchRun, undoDelete } from '../../state/notebookActions';
+import { deleteRun, downloadNotebook, downloadReport, downloadRun, duplicateWithNewSeed, freeSpace, importFile, patchRun, setCompare, undoDelete } from '../../state/notebookActions';
 import { openStoredRun } from '../../state/trainingActions';
 
 const mb = (b: number) => `${(b / 1e6).toFixed(b < 1e7 ? 1 : 0)} MB`;
@@ -14,12 +14,13 @@ function lastMetric(r: RunRecord): string {
   return last ? `recon ${last.train.recon?.toFixed(3)}` : 'no epoch yet';
 }
 
-function RunItem({ r, current }: { r: RunRecord; current: boolean }) {
+function RunItem({ r, current, compared, onCompare }: { r: RunRecord; current: boolean; compared: boolean; onCompare: (on: boolean) => void }) {
   const [open, setOpen] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   return (
     <li className={`nb-run${current ? ' current' : ''}`} data-testid="nb-run" data-status={r.status}>
-      <div className="nb-title">
+      <div className="nb-title row">
+        <input type="checkbox" aria-label="compare this run" title="compare (2 to 4 runs)" checked={compared} onChange={(e) => onCompare(e.target.checked)} data-testid="nb-compare" />
         <input
           aria-label="run title"
           defaultValue={r.title}
@@ -42,6 +43,9 @@ function RunItem({ r, current }: { r: RunRecord; current: boolean }) {
         </button>
         <button type="button" className="linkish" data-testid="nb-report" onClick={() => void downloadReport(r)}>
           report
+        </button>
+        <button type="button" className="linkish" data-testid="nb-duplicate" title="same settings, new seed" onClick={() => duplicateWithNewSeed(r)}>
+          duplicate
         </button>
         <button type="button" className="linkish" data-testid="nb-delete" onClick={() => void deleteRun(r.id)}>
           delete
@@ -76,7 +80,15 @@ export function NotebookPanel() {
         {nb.storage && <> Using {mb(nb.storage.usage)} of {mb(nb.storage.quota)}.</>}
       </p>
       {nb.recovered > 0 && <p className="notice small" data-testid="nb-recovered">{nb.recovered} run{nb.recovered > 1 ? 's were' : ' was'} interrupted by a reload and {nb.recovered > 1 ? 'are' : 'is'} paused at the last saved epoch: reopen to resume.</p>}
-      {saveError && <p className="error-text small">The last checkpoint could not be saved: {saveError}</p>}
+      {saveError && (
+        <p className="error-text small">
+          The last checkpoint could not be saved: {saveError}{' '}
+          <button type="button" className="linkish" onClick={() => void freeSpace()} data-testid="nb-free-space">
+            delete old checkpoints to make room
+          </button>
+        </p>
+      )}
+      {nb.message && <p className="notice small" data-testid="nb-message">{nb.message}</p>}
       {!saveError && savedEpoch > 0 && <p className="small muted" data-testid="nb-saved">Current run saved through epoch {savedEpoch}.</p>}
       {nb.error && <p className="error-text small">{nb.error}</p>}
       {nb.undo && (
@@ -114,11 +126,19 @@ export function NotebookPanel() {
       ) : (
         <ul className="nb-runs" data-testid="nb-runs">
           {nb.runs.map((r) => (
-            <RunItem key={r.id} r={r} current={r.id === currentRecord} />
+            <RunItem
+              key={r.id}
+              r={r}
+              current={r.id === currentRecord}
+              compared={nb.compare.includes(r.id)}
+              onCompare={(on) => setCompare(on ? [...nb.compare, r.id].slice(-4) : nb.compare.filter((x) => x !== r.id))}
+            />
           ))}
         </ul>
       )}
-      <p className="small muted">Comparing runs side by side: not built yet (issue #7).</p>
+      <p className="small muted" data-testid="nb-compare-hint">
+        {nb.compare.length < 2 ? 'Tick 2 to 4 runs to compare them side by side.' : `Comparing ${nb.compare.length} runs (shown above the plots).`}
+      </p>
     </div>
   );
 }

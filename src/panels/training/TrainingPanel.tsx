@@ -15,6 +15,7 @@ import {
 import { GeneratePanel } from './GeneratePanel';
 import { LossTable } from './LossTable';
 import { NumberField } from './SettingField';
+import { shareSettings } from '../../state/notebookActions';
 
 const MODELS: { id: TrainSettings['model']; name: string; what: string }[] = [
   { id: 'm1', name: 'M1', what: 'adversarial autoencoder: 2-D code, mixture-of-K-Gaussians prior, code discriminator D1' },
@@ -37,6 +38,7 @@ export function TrainingPanel() {
   const settings = useStore((s) => s.settings.train);
   const run = useStore((s) => s.run);
   const [lrMessage, setLrMessage] = useState<string | null>(null);
+  const [shareMsg, setShareMsg] = useState<string | null>(null);
   const ds = table?.dataset ?? null;
   const m = settings.model;
   const running = run?.status === 'running' || run?.status === 'starting';
@@ -155,8 +157,12 @@ export function TrainingPanel() {
         </div>
         {paused && <p className="small">Changes to learning rates apply to the paused run from its next mini-batch.</p>}
         {lrMessage && <p className="error-text small">{lrMessage}</p>}
+        {shareMsg && <p className="small" data-testid="share-msg">{shareMsg}</p>}
         <button type="button" className="linkish" onClick={resetTrainSettings} disabled={running}>
           reset all to the paper's defaults
+        </button>{' '}
+        <button type="button" className="linkish" data-testid="share-settings" onClick={() => void shareSettings().then(setShareMsg)}>
+          copy a link to these settings
         </button>
       </details>
 
