@@ -1,15 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { resolve } from 'node:path';
-import { SHARED_DATA, loadDemo, openApp, shot } from './helpers';
+import { loadDemo, openApp, SHARED_DATA, shot, smallSettings } from './helpers';
 
 test('evaluate a trained run: Metric 1/2 on set-1 and set-2, FID, with chance, baseline and real-vs-real FID beside them', async ({ page }) => {
   await openApp(page);
   await loadDemo(page);
   await page.getByTestId('model-m1').check();
-  for (const [id, v] of [['set-width', '0.1'], ['set-epochs', '4'], ['set-batch', '32']]) {
-    await page.getByTestId(id).fill(v);
-    await page.getByTestId(id).press('Enter');
-  }
+  await smallSettings(page, 4);
   await expect(page.getByTestId('evaluate')).toBeDisabled();
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });

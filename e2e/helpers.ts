@@ -46,3 +46,11 @@ export async function longTasks(page: Page, reset = false): Promise<number[]> {
     return out;
   }, reset);
 }
+
+/** Small settings so CI (2 cores, WASM) trains in seconds; the UI marks them as not the paper's. */
+export async function smallSettings(page: Page, epochs: number): Promise<void> {
+  for (const [id, v] of [['set-width', '0.1'], ['set-epochs', String(epochs)], ['set-batch', '32']]) {
+    await page.getByTestId(id).fill(v);
+    await page.getByTestId(id).press('Enter');
+  }
+}

@@ -1,15 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { loadDemo, openApp, shot } from './helpers';
+import { loadDemo, openApp, shot, smallSettings } from './helpers';
 
 test('reload mid-run: the table and the run come back, paused at the last saved epoch, and resume', async ({ page }) => {
   await openApp(page);
   await loadDemo(page);
   await page.getByTestId('model-m1').check();
-  for (const [id, v] of [['set-width', '0.1'], ['set-epochs', '5000'], ['set-batch', '32']]) {
-    await page.getByTestId(id).fill(v);
-    await page.getByTestId(id).press('Enter');
-  }
+  await smallSettings(page, 5000);
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('nb-saved')).toContainText(/through epoch ([3-9]|\d\d)/, { timeout: 60_000 });
   await shot(page, '30-notebook-running');
@@ -40,10 +37,7 @@ test('runs are renamed, deleted with undo, exported, imported into a fresh profi
   await openApp(page);
   await loadDemo(page);
   await page.getByTestId('model-m2').check();
-  for (const [id, v] of [['set-width', '0.1'], ['set-epochs', '2'], ['set-batch', '32']]) {
-    await page.getByTestId(id).fill(v);
-    await page.getByTestId(id).press('Enter');
-  }
+  await smallSettings(page, 2);
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   const item = page.getByTestId('nb-run').first();
@@ -96,10 +90,7 @@ test('compare two runs (duplicate = same settings, new seed); settings travel in
   await openApp(page);
   await loadDemo(page);
   await page.getByTestId('model-m1').check();
-  for (const [id, v] of [['set-width', '0.1'], ['set-epochs', '3'], ['set-batch', '32']]) {
-    await page.getByTestId(id).fill(v);
-    await page.getByTestId(id).press('Enter');
-  }
+  await smallSettings(page, 3);
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await page.getByTestId('nb-run').first().getByTestId('nb-duplicate').click();

@@ -1,19 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SHARED_DATA, loadDemo, longTasks, openApp, shot, watchLongTasks } from './helpers';
-
-/** Small settings so CI (2 cores, WASM) trains in seconds; the UI marks them as not the paper's. */
-async function smallSettings(page: Page, epochs: number) {
-  const fill = async (id: string, v: string) => {
-    const el = page.getByTestId(id);
-    await el.fill(v);
-    await el.press('Enter');
-  };
-  await fill('set-width', '0.1');
-  await fill('set-epochs', String(epochs));
-  await fill('set-batch', '32');
-}
+import { SHARED_DATA, loadDemo, longTasks, openApp, shot, smallSettings, watchLongTasks } from './helpers';
 
 test('train M1, M2 and M3 on the demo, pause/resume/step, generate and download a CSV', async ({ page }) => {
   await watchLongTasks(page);

@@ -1,15 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { loadDemo, longTasks, openApp, shot, watchLongTasks } from './helpers';
+import { loadDemo, longTasks, openApp, shot, smallSettings, watchLongTasks } from './helpers';
 
 test('t-SNE of real plus generated rows streams, completes with both sources, and can be cancelled', async ({ page }) => {
   await watchLongTasks(page);
   await openApp(page);
   await loadDemo(page);
   await page.getByTestId('model-m1').check();
-  for (const [id, v] of [['set-width', '0.1'], ['set-epochs', '3'], ['set-batch', '32']]) {
-    await page.getByTestId(id).fill(v);
-    await page.getByTestId(id).press('Enter');
-  }
+  await smallSettings(page, 3);
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   await page.getByTestId('gen-n').fill('200');
