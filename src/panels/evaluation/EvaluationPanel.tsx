@@ -52,7 +52,8 @@ function Results({ r }: { r: RunEvaluation }) {
         {r.detector && <>A real-vs-synthetic detector reaches AUC {r.detector.auc.toFixed(2)} (0.5 = cannot tell them apart). </>}
         {r.knn && (
           <>
-            k-NN precision {r.knn.precision.toFixed(2)}, recall {r.knn.recall.toFixed(2)}, coverage {r.knn.coverage.toFixed(2)}.
+            k-NN precision {r.knn.precision.toFixed(2)} (share of synthetic rows that fall among real ones: realism), recall {r.knn.recall.toFixed(2)} (share of
+            real rows that have synthetic neighbours: diversity), coverage {r.knn.coverage.toFixed(2)}.
           </>
         )}{' '}
         {r.nSynthetic} synthetic rows; set-1 {r.set1Rows} rows, set-2 {r.set2Rows} rows; {(r.ms / 1000).toFixed(1)} s. All accuracies are unweighted average recall.

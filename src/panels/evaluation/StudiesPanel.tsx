@@ -134,7 +134,7 @@ export function StudiesPanel() {
         {kind !== 'low-resource' && <NumberField label="synthetic rows" value={nSynthetic} min={8} step={500} onChange={(v) => setNSynthetic(Math.round(v))} paper="paper: 6000" deviates={nSynthetic !== 6000} testId="study-n" />}
         {kind === 'cross-validation' && (
           <>
-            <NumberField label="folds (groups merged)" value={folds} min={2} step={1} onChange={(v) => setFolds(Math.round(v))} paper="paper: 5 sessions" />
+            <NumberField label="folds (groups merged)" value={folds} min={2} step={1} onChange={(v) => setFolds(Math.round(v))} paper="paper: 5 sessions" testId="study-folds" />
             <label className="chip">
               <input type="checkbox" checked={firstFoldOnly} onChange={(e) => setFirstFoldOnly(e.target.checked)} data-testid="study-first-fold" /> first fold only (quick look)
             </label>
