@@ -53,6 +53,7 @@ test('runs are renamed, deleted with undo, exported, imported into a fresh profi
   const [report] = await Promise.all([page.waitForEvent('download'), item.getByTestId('nb-report').click()]);
   const html = readFileSync((await report.path())!, 'utf8');
   expect(html).toContain('My first M2');
+  expect(html).toContain('src="data:image/png;base64,'); // the loss curves, embedded
   expect(html).not.toMatch(/https?:\/\//);
   const [zip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('nb-export-all').click()]);
   const zipPath = (await zip.path())!;

@@ -108,7 +108,24 @@ export async function downloadNotebook(): Promise<void> {
   download(bytes as BlobPart, exportFileName('notebook'), 'application/zip');
 }
 export async function downloadReport(run: RunRecord): Promise<void> {
-  download(renderRunReport(run), reportFileName(run), 'text/html');
+  // The loss curves as an image (the report loads nothing, so plots are embedded PNGs).
+  const plots: { title: string; dataUrl: string }[] = [];
+  if (run.losses.length > 0) {
+    const { figureToPng } = await import('../panels/plots/Plot');
+    const x = run.losses.map((l) => l.epoch);
+    const keys = Object.keys(run.losses[0].train);
+    const colors = ['#0072B2', '#D55E00', '#E69F00', '#CC79A7', '#009E73', '#56B4E9'];
+    const data = keys.flatMap((k, i) => [
+      { x, y: run.losses.map((l) => l.train[k]), name: `${k} (train)`, mode: 'lines' as const, line: { color: colors[i % 6] } },
+      { x, y: run.losses.map((l) => l.val?.[k] ?? null), name: `${k} (validation)`, mode: 'lines' as const, line: { color: colors[i % 6], dash: 'dash' as const } },
+    ]);
+    try {
+      plots.push({ title: 'Losses per epoch (train solid, validation dashed)', dataUrl: await figureToPng(data, { xaxis: { title: { text: 'epoch' } }, yaxis: { title: { text: 'loss' } } }) });
+    } catch {
+      // A report without the picture is still a report; the losses table is in it.
+    }
+  }
+  download(renderRunReport(run, { plots }), reportFileName(run), 'text/html');
 }
 export async function importFile(file: File): Promise<string> {
   try {

@@ -82,3 +82,9 @@ export function Plot({ data, layout, testId, height = 280 }: { data: Data[]; lay
     </div>
   );
 }
+
+/** A PNG (data URL) of a figure that is not on screen, e.g. for a report. */
+export async function figureToPng(data: Data[], layout: Partial<Layout>, width = 720, height = 360): Promise<string> {
+  const P = await loadPlotly();
+  return P.toImage({ data, layout: { width, height, margin: { l: 60, r: 20, t: 40, b: 50 }, ...layout } }, { format: 'png', width, height });
+}
