@@ -128,3 +128,33 @@ test('compare two runs (duplicate = same settings, new seed); settings travel in
   await expect(page.getByTestId('nb-run')).toHaveCount(4);
   expect(outside).toEqual([]);
 });
+
+test("Fig. 5's comparison: an M2 run's synthetic rows through the M1 run's encoder; a point per training row", async ({ page }) => {
+  await openApp(page);
+  await loadDemo(page);
+  await page.getByTestId('model-m2').check();
+  await smallSettings(page, 2);
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await page.getByTestId('gen-n').fill('200');
+  await page.getByTestId('gen-n').press('Enter');
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('gen-summary')).toContainText('200 rows');
+  await page.getByTestId('model-m1').check();
+  await smallSettings(page, 3);
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await page.getByTestId('tab-codes').click();
+  const plot = page.getByTestId('code-plot');
+  await expect(plot).toHaveAttribute('data-traces', '12');
+  // Per class: prior samples, training rows, validation rows. Every training row is a point.
+  const traces = plot.locator('.scatterlayer .trace');
+  let trainingPoints = 0;
+  for (const i of [1, 4, 7, 10]) trainingPoints += await traces.nth(i).locator('.point').count();
+  const trainRows = Number((await page.getByTestId('run').innerText()).match(/(\d+) training rows/)![1]);
+  expect(trainingPoints).toBe(trainRows);
+  await page.getByTestId('code-overlay').first().click();
+  await expect(plot).toHaveAttribute('data-traces', '16');
+  await expect(plot.locator('.scatterlayer .trace').nth(12).locator('.point')).toHaveCount(50);
+  await shot(page, '35-codes-comparison');
+});

@@ -136,6 +136,8 @@ export interface ComputeApi {
   trainSetLearningRates(update: Partial<Record<StepKey, Partial<StepOptimizerSettings>>>): Promise<Result<TrainSettings>>;
   /** With `runId`, the rows are also kept in the notebook with that run. */
   generate(n: number, seed: number, runId: string | null): Promise<Result<GeneratedRows>>;
+  /** The current run's codes of n rows (input units): Fig. 5's comparison of other models' samples. */
+  encodeRows(features: Float32Array, n: number): Promise<Result<{ xy: Float32Array; codeDim: number }>>;
   /** Free space: every checkpoint except `keepRunId`'s latest. Returns how many were deleted. */
   deleteOldCheckpoints(keepRunId: string | null): Promise<number>;
   /** The paper's metrics for the current run: N fresh synthetic rows vs its set-1 / set-2. */

@@ -235,6 +235,17 @@ const api: ComputeApi = {
   cancelStudy() {
     studyCancelled = true;
   },
+  async encodeRows(features, n) {
+    if (!session) return plainError(new Error('No trained model.'), 'Train or reopen an M1 or M2 run first.');
+    if (session.status === 'running') return plainError(new Error('Training is running.'), 'Pause it first.');
+    if (session.trainer.codeDim !== 2) return plainError(new Error('This run\'s code is not 2-D.'), 'Use an M1 or M2 run as the encoder (the paper uses M1).');
+    try {
+      const xy = await session.trainer.encode(features, n);
+      return Comlink.transfer({ ok: true as const, value: { xy, codeDim: 2 } }, [xy.buffer as ArrayBuffer]);
+    } catch (e) {
+      return plainError(e, 'The rows must have the same feature columns as the run\'s table.');
+    }
+  },
   async deleteOldCheckpoints(keepRunId) {
     const nb = await store();
     let deleted = 0;

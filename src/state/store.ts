@@ -51,6 +51,8 @@ export interface RunState {
   /** Last epoch whose checkpoint was saved, and the last save error. */
   savedEpoch: number;
   saveError: string | null;
+  /** Other runs' synthetic rows passed through this run's encoder (Fig. 5's comparison). */
+  overlays: { runId: string; title: string; model: string; xy: Float32Array; labels: Int32Array }[];
   /** The latest code-space snapshot (Fig. 5), if the model's code is 2-D. */
   codes: CodeSnapshot | null;
 }

@@ -2,7 +2,7 @@
 import * as Comlink from 'comlink';
 import type { StepKey, TrainCommand, TrainSettings, TrainWorkerEvent } from '../api';
 import type { RunRecord } from '../notebook/schema';
-import { createRun, refreshRuns, tableForRun } from './notebookActions';
+import { createRun, notebook, refreshRuns, tableForRun } from './notebookActions';
 import { defaultsFor } from '../compute/train/settings';
 import { client } from './actions';
 import { getState, setState, type RunState } from './store';
@@ -54,7 +54,7 @@ export async function startTraining(): Promise<void> {
   const backend = await status.memory().then((m) => m.backend);
   const recordId = await createRun(settings, table.dataset, table.id, table.fileName, backend);
   setState({
-    run: { id, tableName: table.fileName, settings, backend, info: null, status: 'starting', message: null, progress: null, history: [], markers: [], codes: null, recordId, savedEpoch: 0, saveError: null },
+    run: { id, tableName: table.fileName, settings, backend, info: null, status: 'starting', message: null, progress: null, history: [], markers: [], codes: null, recordId, savedEpoch: 0, saveError: null, overlays: [] },
     generated: null,
   });
   const onEvent = Comlink.proxy(eventHandler(id));
@@ -94,7 +94,7 @@ export async function openStoredRun(rec: RunRecord): Promise<string | null> {
     activeId: table.id,
     run: {
       id, tableName: table.fileName, settings: rec.settings, backend, info: null, status: 'starting', message: 'Restoring the last checkpoint...',
-      progress: null, history: rec.losses.slice(), markers: [{ epoch: rec.losses.length, kind: 'paused' }], codes: null, recordId: rec.id, savedEpoch: rec.losses.length, saveError: null,
+      progress: null, history: rec.losses.slice(), markers: [{ epoch: rec.losses.length, kind: 'paused' }], codes: null, recordId: rec.id, savedEpoch: rec.losses.length, saveError: null, overlays: [],
     },
     generated: null,
     evaluation: null,
@@ -135,5 +135,29 @@ export async function generateRows(n: number, seed: number): Promise<string | nu
   if (!res.ok) return `${res.error.message} ${res.error.hint}`;
   setState({ generated: { ...res.value, runId: run.id, seed } });
   void refreshRuns();
+  return null;
+}
+
+/**
+ * Fig. 5's comparison: the latest synthetic rows kept with another run (same table) passed
+ * through the current run's encoder (the paper uses a trained M1's).
+ */
+export async function overlayRun(rec: RunRecord, on: boolean): Promise<string | null> {
+  const run = getState().run;
+  if (!run) return 'Open an M1 run first.';
+  if (!on) {
+    patchRun(run.id, (r) => ({ overlays: r.overlays.filter((o) => o.runId !== rec.id) }));
+    return null;
+  }
+  const last = rec.samples[rec.samples.length - 1];
+  if (!last) return `"${rec.title}" has no generated rows kept: reopen it and press Generate.`;
+  const sample = await (await notebook()).getSamples(last.id);
+  if (!sample) return 'Its generated rows could not be read.';
+  // At most 800 rows, every class alike (rows are balanced: i mod K).
+  const m = Math.min(sample.n, 800);
+  const api = await client.api();
+  const res = await api.encodeRows(sample.features.slice(0, m * sample.d), m);
+  if (!res.ok) return `${res.error.message} ${res.error.hint}`;
+  patchRun(run.id, (r) => ({ overlays: [...r.overlays.filter((o) => o.runId !== rec.id), { runId: rec.id, title: rec.title, model: rec.model, xy: res.value.xy, labels: sample.labels.slice(0, m) }] }));
   return null;
 }

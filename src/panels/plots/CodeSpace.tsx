@@ -3,7 +3,8 @@
  * prior's components (1- and 2-sigma circles) for M1/M2; for M3 the first two principal axes
  * of the 256-D codes with the code generator's samples overlaid. Updated after every epoch.
  */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import { overlayRun } from '../../state/trainingActions';
 import type { Data, Layout, Shape } from 'plotly.js';
 import { useStore } from '../../state/store';
 import { Plot } from './Plot';
@@ -24,6 +25,12 @@ export function CodeSpace() {
   const run = useStore((s) => s.run);
   const classNames = useStore((s) => s.tables.find((t) => t.fileName === s.run?.tableName)?.dataset?.classNames ?? null);
   const snap = run?.codes ?? null;
+  const allRuns = useStore((s) => s.notebook.runs);
+  const [overlayMsg, setOverlayMsg] = useState<string | null>(null);
+  const overlays = run?.overlays ?? [];
+  const current = allRuns.find((r) => r.id === run?.recordId);
+  // Other runs on the same table (same content and column choices) with generated rows kept.
+  const candidates = allRuns.filter((r) => r.id !== run?.recordId && current && r.dataset.fingerprint === current.dataset.fingerprint && r.samples.length > 0);
   const K = classNames?.length ?? 0;
   const data = useMemo<Data[]>(() => {
     if (!snap || !classNames) return [];
@@ -38,8 +45,16 @@ export function CodeSpace() {
         traces.push({ ...v, mode: 'markers', name: `${name}, validation`, marker: { color: classColor(k), size: 7, symbol: 'x' }, legendgroup: `v${k}` });
       }
     });
+    // Fig. 5's comparison: other runs' synthetic rows through this run's encoder.
+    const SYMBOL: Record<string, string> = { m1: 'diamond-open', m2: 'triangle-up-open', m3: 'square-open' };
+    for (const o of overlays) {
+      classNames.forEach((name, k) => {
+        const g = split(o.xy, o.labels, k);
+        traces.push({ ...g, mode: 'markers', name: `${name}, synthetic ${o.model.toUpperCase()} (${o.title})`, marker: { color: classColor(k), size: 6, symbol: SYMBOL[o.model] ?? 'circle-open', opacity: 0.7 }, legendgroup: `o${o.runId}` });
+      });
+    }
     return traces;
-  }, [snap, classNames]);
+  }, [snap, classNames, overlays]);
   const layout = useMemo<Partial<Layout>>(() => {
     const shapes: Partial<Shape>[] = [];
     if (snap?.prior) {
@@ -59,5 +74,22 @@ export function CodeSpace() {
     };
   }, [snap]);
   if (!snap || K === 0) return <p className="muted small">The codes appear here after the first epoch of a run.</p>;
-  return <Plot data={data} layout={layout} testId="code-plot" height={420} />;
+  return (
+    <div>
+      <Plot data={data} layout={layout} testId="code-plot" height={420} />
+      {snap.codeDim === 2 && (
+        <div className="small" data-testid="code-overlays">
+          <b>The paper's comparison:</b> pass other runs' synthetic rows through this run's encoder (the paper uses a trained M1's).{' '}
+          {candidates.length === 0 && <span className="muted">No other run on this table has generated rows kept yet (train M2 or M3, press Generate, then reopen this run).</span>}
+          {candidates.map((r) => (
+            <label key={r.id} className="chip">
+              <input type="checkbox" data-testid="code-overlay" checked={overlays.some((o) => o.runId === r.id)} onChange={async (e) => setOverlayMsg(await overlayRun(r, e.target.checked))} />
+              {r.title}
+            </label>
+          ))}
+          {overlayMsg && <p className="error-text">{overlayMsg}</p>}
+        </div>
+      )}
+    </div>
+  );
 }
