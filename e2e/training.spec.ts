@@ -44,6 +44,11 @@ test('train M1, M2 and M3 on the demo, pause/resume/step, generate and download 
   // Live plots: Fig. 3 losses (3 losses x train/validation) and Fig. 5 codes (4 classes x prior/train/val).
   await expect(page.getByTestId('loss-plot')).toHaveAttribute('data-traces', '6');
   await expect(page.getByTestId('loss-plot').locator('.scatterlayer .trace')).toHaveCount(6);
+  // Export from the plot's own toolbar: PNG is Plotly's; SVG is our added button.
+  await page.getByTestId('loss-plot').hover();
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('loss-plot').locator('[data-title="Download plot as SVG"]').click()]);
+  expect(svg.suggestedFilename()).toMatch(/\.svg$/);
+  expect(readFileSync((await svg.path())!, 'utf8')).toContain('<svg');
   await page.getByTestId('loss-log').check();
   await expect(page.getByTestId('loss-plot').locator('.ytick').first()).toBeVisible();
   await shot(page, '11-m1-done');

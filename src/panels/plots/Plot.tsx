@@ -19,7 +19,7 @@ export async function warmUpPlotly(): Promise<void> {
   div.style.cssText = 'position:absolute;left:-10000px;top:0;width:600px;height:300px';
   document.body.appendChild(div);
   try {
-    await P.newPlot(div, [{ x: [1, 2], y: [1, 2], mode: 'lines+markers', name: 'warm-up' }], { title: { text: 'warm-up' }, shapes: [{ type: 'circle', x0: 0, x1: 1, y0: 0, y1: 1 }] }, CONFIG);
+    await P.newPlot(div, [{ x: [1, 2], y: [1, 2], mode: 'lines+markers', name: 'warm-up' }], { title: { text: 'warm-up' }, shapes: [{ type: 'circle', x0: 0, x1: 1, y0: 0, y1: 1 }] }, plotConfig(P));
     P.purge(div);
   } finally {
     div.remove();
@@ -47,7 +47,23 @@ function enqueue(job: () => Promise<unknown>): void {
   setTimeout(next, 0);
 }
 
-const CONFIG: Partial<Config> = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['select2d', 'lasso2d'] };
+const BASE_CONFIG: Partial<Config> = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['select2d', 'lasso2d'] };
+
+/** Plotly's toolbar exports PNG; this adds an SVG button beside it (vector figures for a paper). */
+let config: Partial<Config> | null = null;
+function plotConfig(P: PlotlyModule): Partial<Config> {
+  return (config ??= {
+    ...BASE_CONFIG,
+    modeBarButtonsToAdd: [
+      {
+        name: 'download-svg',
+        title: 'Download plot as SVG',
+        icon: P.Icons.camera,
+        click: (gd: unknown) => void P.downloadImage(gd as HTMLElement, { format: 'svg', filename: 'emogan-plot', width: 900, height: 500 }),
+      },
+    ],
+  });
+}
 
 export function Plot({ data, layout, testId, height = 280 }: { data: Data[]; layout: Partial<Layout>; testId: string; height?: number }) {
   const el = useRef<HTMLDivElement>(null);
@@ -59,7 +75,7 @@ export function Plot({ data, layout, testId, height = 280 }: { data: Data[]; lay
       loadPlotly()
         .then((P) => {
           if (!live || !el.current) return;
-          return P.react(el.current, data, { height, margin: { l: 50, r: 10, t: 30, b: 40 }, ...layout }, CONFIG).then(() => {
+          return P.react(el.current, data, { height, margin: { l: 50, r: 10, t: 30, b: 40 }, ...layout }, plotConfig(P)).then(() => {
             if (live) setRenders((r) => r + 1);
           });
         })
