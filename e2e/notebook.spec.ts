@@ -153,8 +153,12 @@ test("Fig. 5's comparison: an M2 run's synthetic rows through the M1 run's encod
   for (const i of [1, 4, 7, 10]) trainingPoints += await traces.nth(i).locator('.point').count();
   const trainRows = Number((await page.getByTestId('run').innerText()).match(/(\d+) training rows/)![1]);
   expect(trainingPoints).toBe(trainRows);
-  await page.getByTestId('code-overlay').first().click();
-  await expect(plot).toHaveAttribute('data-traces', '16');
+  // Both runs are in the notebook (the M2 run with its generated rows) before overlaying.
+  await expect(page.getByTestId('nb-run')).toHaveCount(2);
+  await expect(page.getByTestId('nb-run').first()).toHaveAttribute('data-status', 'done');
+  await page.getByTestId('code-overlay').first().check();
+  await expect(page.getByTestId('code-overlays').locator('.error-text')).toHaveCount(0);
+  await expect(plot).toHaveAttribute('data-traces', '16', { timeout: 30_000 });
   await expect(plot.locator('.scatterlayer .trace').nth(12).locator('.point')).toHaveCount(50);
   await shot(page, '35-codes-comparison');
 });

@@ -27,6 +27,7 @@ export function CodeSpace() {
   const snap = run?.codes ?? null;
   const allRuns = useStore((s) => s.notebook.runs);
   const [overlayMsg, setOverlayMsg] = useState<string | null>(null);
+  const [pending, setPending] = useState<Record<string, boolean>>({});
   const overlays = run?.overlays ?? [];
   const current = allRuns.find((r) => r.id === run?.recordId);
   // Other runs on the same table (same content and column choices) with generated rows kept.
@@ -83,7 +84,22 @@ export function CodeSpace() {
           {candidates.length === 0 && <span className="muted">No other run on this table has generated rows kept yet (train M2 or M3, press Generate, then reopen this run).</span>}
           {candidates.map((r) => (
             <label key={r.id} className="chip">
-              <input type="checkbox" data-testid="code-overlay" checked={overlays.some((o) => o.runId === r.id)} onChange={async (e) => setOverlayMsg(await overlayRun(r, e.target.checked))} />
+              <input
+                type="checkbox"
+                data-testid="code-overlay"
+                checked={pending[r.id] ?? overlays.some((o) => o.runId === r.id)}
+                onChange={async (e) => {
+                  const on = e.target.checked;
+                  // Shown as ticked at once; the rows are encoded in the worker meanwhile.
+                  setPending((p) => ({ ...p, [r.id]: on }));
+                  setOverlayMsg(await overlayRun(r, on));
+                  setPending((p) => {
+                    const { [r.id]: _done, ...rest } = p;
+                    void _done;
+                    return rest;
+                  });
+                }}
+              />
               {r.title}
             </label>
           ))}
