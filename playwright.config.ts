@@ -5,7 +5,9 @@ import { defineConfig } from '@playwright/test';
  * production build served by `vite preview`; Playwright's own browser downloads are not
  * reachable from these machines.
  */
-const PORT = 4173;
+// E2E_PORT / E2E_DIST let two checkouts' e2e runs share a machine (default: dist/ on 4173).
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+const DIST = process.env.E2E_DIST ?? 'dist';
 export default defineConfig({
   testDir: 'e2e',
   timeout: 180_000,
@@ -34,7 +36,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite preview --port ${PORT} --strictPort --host 127.0.0.1`,
+    command: `npx vite preview --port ${PORT} --strictPort --host 127.0.0.1 --outDir ${DIST}`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
