@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
+# (Copied from the project's shared/gpu/software-webgpu.sh so that a clean clone can run it.)
 # Gives this CPU-only machine a software WebGPU adapter (Mesa 25's lavapipe, "llvmpipe"), so
-# (Copied from the project's shared/gpu/software-webgpu.sh so a clean clone can run it.)
 # that WebGPU code (tfjs-backend-webgpu, custom WGSL kernels) runs and can be tested in Node
 # through the `webgpu` npm package (Dawn), and in CI. Debian 12's own Mesa (22.3) is too old
 # for Dawn; bookworm-backports has Mesa 25. Idempotent; needs root. Takes about a minute.
