@@ -9,6 +9,7 @@
  * the settings only; the data set is NOT included (URL_STATE_NOTE says so to the user).
  */
 import { defaultsFor, STEP_KEYS, validateSettings, type ModelKind, type TrainSettings } from '../compute/train/settings';
+import { MODEL_KINDS } from '../compute/models/sizes';
 
 export const URL_STATE_VERSION = 1;
 
@@ -32,7 +33,7 @@ const NUMERIC: Record<string, Scalar> = {
   validationFraction: 'number',
 };
 const ENUMS: Record<string, readonly string[]> = { reconLoss: ['sum', 'mean'], d2RatioMode: ['epoch', 'batch'] };
-const MODELS: readonly ModelKind[] = ['m1', 'm2', 'm3'];
+const MODELS: readonly ModelKind[] = MODEL_KINDS;
 
 /** Every key a v1 hash may hold, in the order written. */
 const KEYS: string[] = [
@@ -104,7 +105,7 @@ export function settingsFromHash(hash: string | null | undefined): HashResult {
     const unknown = [...seen].filter((k) => !KEYS.includes(k));
     if (unknown.length) return fail(`unknown setting${unknown.length > 1 ? 's' : ''} in the link: ${unknown.slice(0, 5).join(', ')}`);
     const model = p.get('model');
-    if (!model || !MODELS.includes(model as ModelKind)) return fail(`the link names no valid model (got "${model ?? ''}"; expected m1, m2 or m3)`);
+    if (!model || !MODELS.includes(model as ModelKind)) return fail(`the link names no valid model (got "${model ?? ''}"; expected m1, m2, m3 or m4)`);
     const s = defaultsFor(model as ModelKind);
     const defaulted: string[] = [];
     const num = (key: string, kind: Scalar): number | string => {

@@ -14,6 +14,7 @@ import type { DetectorResult } from './detector';
 import type { KnnResult } from './knnMetrics';
 import { summariseMetric, syntheticExtras, type MetricSummary } from '../studies/crossValidation';
 import { checkCancelled, type StudyControl } from '../studies/common';
+import { spreadAndSeparation, type SpreadSeparation } from './spread';
 
 export interface RunEvaluation {
   nSynthetic: number;
@@ -32,6 +33,8 @@ export interface RunEvaluation {
   fidSet2: number | null;
   detector: DetectorResult | null;
   knn: KnnResult | null;
+  /** Intra-class spread (synthetic / real set-1) and inter-class separation (eval/spread.ts). */
+  spread: SpreadSeparation;
   ms: number;
 }
 
@@ -77,6 +80,7 @@ export async function evaluateRun(
     fidRealVsReal: fidRealVsReal(set1, net, seed),
     fidSet2: set2 ? fid(set1, set2, net) : null,
     ...extras,
+    spread: spreadAndSeparation(set1, synthetic, set1.classNames.length),
     ms: performance.now() - t0,
   };
 }

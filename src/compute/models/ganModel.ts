@@ -1,9 +1,9 @@
 /**
  * The parts every model of the paper is made of, wired once:
  *   encoder/decoder (autoencoder), D1 (code space), and optionally D2 (data space),
- *   a code generator (M3) and an AUX head on D2's trunk (M3; M4 = M2 + AUX later).
- * M1/M2/M3 differ only in which parts exist and in what the latent source is:
- *   - M1/M2: z ~ mixture of K 2-D Gaussians, c_z = its component, code = z;
+ *   a code generator (M3) and an AUX head on D2's trunk (M3, and M4 = M2 + AUX).
+ * M1-M4 differ only in which parts exist and in what the latent source is:
+ *   - M1/M2/M4: z ~ mixture of K 2-D Gaussians, c_z = its component, code = z;
  *   - M3: z ~ N(0, I_20), c uniform, code = CG(z, c).
  * Every discriminator sees its input concatenated with a one-hot class vector.
  * AUX must not see c (SPEC): on the AUX path the one-hot slot of D2's trunk input is zeroed.

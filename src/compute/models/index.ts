@@ -3,6 +3,7 @@ import { GanModel } from './ganModel';
 import { createM1 } from './m1';
 import { createM2 } from './m2';
 import { createM3 } from './m3';
+import { createM4 } from './m4';
 import type { ModelKind } from './sizes';
 
 export interface ModelSpec {
@@ -21,9 +22,11 @@ export function createModel(spec: ModelSpec, d: number, K: number, seed: number)
       return createM2(opts);
     case 'm3':
       return createM3(opts);
+    case 'm4':
+      return createM4(opts);
   }
 }
 
 export { GanModel } from './ganModel';
 export type { StepId, LatentSample, GanModelOptions } from './ganModel';
-export { modelSizes, paramCounts, type ModelKind, type ModelSizes } from './sizes';
+export { MODEL_KINDS, modelSizes, paramCounts, type ModelKind, type ModelSizes } from './sizes';

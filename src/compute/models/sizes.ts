@@ -5,7 +5,10 @@
  * is a hidden width of its autoencoder and is scaled too (256 at widthScale 1).
  */
 
-export type ModelKind = 'm1' | 'm2' | 'm3';
+/** M1-M3 are the paper's; M4 is the model its Section 6 proposes (M2 + the infoGAN AUX head). */
+export type ModelKind = 'm1' | 'm2' | 'm3' | 'm4';
+
+export const MODEL_KINDS: readonly ModelKind[] = ['m1', 'm2', 'm3', 'm4'];
 
 export interface ModelSizes {
   kind: ModelKind;
@@ -64,7 +67,7 @@ export function modelSizes(kind: ModelKind, d: number, K: number, widthScale = 1
   const d2 = kind === 'm1' ? null : [d + K, ...disc, 1];
   const noiseDim = isM3 ? PAPER_WIDTHS.noise : 0;
   const codeGenerator = isM3 ? [noiseDim + K, s(PAPER_WIDTHS.cgHidden), codeDim] : null;
-  const aux = isM3 || (opts.withAux && d2) ? [disc[disc.length - 1], s(PAPER_WIDTHS.auxHidden), K] : null;
+  const aux = isM3 || kind === 'm4' || (opts.withAux && d2) ? [disc[disc.length - 1], s(PAPER_WIDTHS.auxHidden), K] : null;
   return { kind, d, K, widthScale, codeDim, encoder, decoder, d1, d2, codeGenerator, noiseDim, aux };
 }
 

@@ -20,6 +20,7 @@ import { fid, fidRealVsReal } from '../eval/frechet';
 import { detectorAuc, type DetectorOptions, type DetectorResult } from '../eval/detector';
 import { knnPrecisionRecall, type KnnOptions, type KnnResult } from '../eval/knnMetrics';
 import type { EpochLosses } from '../train/trainer';
+import { spreadAndSeparation, SPREAD_SEPARATION_NOTE, type SpreadSeparation } from '../eval/spread';
 import type { TrainSettings } from '../train/settings';
 import { studyFolds, type Fold } from './folds';
 import {
@@ -41,8 +42,17 @@ export interface ExtrasOptions {
   knn?: boolean | KnnOptions;
 }
 
+/** One trained column of the table: a model with its own settings on top (e.g. the λ study's λ). */
+export interface ModelVariant {
+  label: string;
+  model: ModelKind;
+  overrides?: Partial<TrainSettings>;
+}
+
 export interface CrossValidationOptions extends ModelSettingsOptions, StudyControl, ExtrasOptions {
   models: ModelKind[];
+  /** Train these columns instead of one per model (the λ study: each model at each λ). */
+  variants?: ModelVariant[];
   /** 'logo' (default) = one fold per group; F = groups merged into F folds. */
   folds?: number | 'logo';
   /** Run only these folds (0-based; e.g. a quick look at the first fold). Default all. */
@@ -73,6 +83,8 @@ export function summariseMetric(m: MetricResult): MetricSummary {
 
 export interface ModelFoldResult {
   model: ModelKind;
+  /** The column's label (the model's name, or the variant's label). */
+  label: string;
   settings: TrainSettings;
   /** Per-epoch losses of the GAN. */
   history: EpochLosses[];
@@ -84,6 +96,8 @@ export interface ModelFoldResult {
   fid: number;
   detector: DetectorResult | null;
   knn: KnnResult | null;
+  /** Intra-class spread (synthetic / real set-1) and inter-class separation; null when diverged. */
+  spread: SpreadSeparation | null;
   trainMs: number;
   evalMs: number;
 }
@@ -106,6 +120,8 @@ export interface CrossValidationResult {
   protocol: 'cross-validation';
   dataset: { name: string; n: number; d: number; classNames: string[]; groups: number };
   models: ModelKind[];
+  /** Column labels, one per trained model or variant. */
+  columns: string[];
   nSynthetic: number;
   folds: FoldResult[];
   table: ResultTable;
@@ -139,7 +155,8 @@ export function crossValidation(ds: Dataset, opts: CrossValidationOptions): Prom
 
 async function runCrossValidation(ds: Dataset, opts: CrossValidationOptions): Promise<CrossValidationResult> {
   const t0 = performance.now();
-  if (opts.models.length === 0) throw new Error('cross-validation: choose at least one model');
+  const runs: ModelVariant[] = opts.variants ?? opts.models.map((m) => ({ label: m.toUpperCase(), model: m }));
+  if (runs.length === 0) throw new Error('cross-validation: choose at least one model');
   const seed = opts.seed ?? 0;
   const nSynthetic = opts.nSynthetic ?? 6000;
   const svmOpts: SvmTuneOptions = { seed, ...(opts.svm ?? {}) };
@@ -147,7 +164,7 @@ async function runCrossValidation(ds: Dataset, opts: CrossValidationOptions): Pr
   const folds: Fold[] = opts.onlyFolds ? allFolds.filter((f) => opts.onlyFolds!.includes(f.index)) : allFolds;
   if (folds.length === 0) throw new Error('cross-validation: no folds selected');
   const F = folds.length;
-  const M = opts.models.length;
+  const M = runs.length;
   // Work units per fold: 1 (SVMs + FID net) + per model 1 (GAN) + 1 (metrics).
   const unitsPerFold = 1 + 2 * M;
   const total = F * unitsPerFold;
@@ -181,23 +198,23 @@ async function runCrossValidation(ds: Dataset, opts: CrossValidationOptions): Pr
 
       const modelResults: ModelFoldResult[] = [];
       for (let mi = 0; mi < M; mi++) {
-        const model = opts.models[mi];
-        const settings = settingsFor(model, opts);
+        const { model, label, overrides } = runs[mi];
+        const settings = { ...settingsFor(model, opts), ...(overrides ?? {}), model };
         const base0 = 1 + 2 * mi;
-        report(`train ${model.toUpperCase()}`, fi, model, base0);
-        const run = await trainGan(trainRaw, settings, opts, (f) => report(`train ${model.toUpperCase()}`, fi, model, base0 + f), fi + 1);
+        report(`train ${label}`, fi, model, base0);
+        const run = await trainGan(trainRaw, settings, opts, (f) => report(`train ${label}`, fi, model, base0 + f), fi + 1);
         const te = performance.now();
         try {
           if (run.diverged) {
             modelResults.push({
-              model, settings, history: run.history, diverged: run.diverged,
+              model, label, settings, history: run.history, diverged: run.diverged,
               metric1Set1: NAN_METRIC, metric1Set2: NAN_METRIC, metric2Set1: NAN_METRIC, metric2Set2: NAN_METRIC,
-              fid: NaN, detector: null, knn: null, trainMs: run.ms, evalMs: 0,
+              fid: NaN, detector: null, knn: null, spread: null, trainMs: run.ms, evalMs: 0,
             });
             continue;
           }
           checkCancelled(opts);
-          report(`generate ${nSynthetic} rows (${model.toUpperCase()})`, fi, model, base0 + 1);
+          report(`generate ${nSynthetic} rows (${label})`, fi, model, base0 + 1);
           const gen = await run.trainer.generate(nSynthetic);
           const synthetic: LabelledRows = {
             features: applyStandardisation(gen.features, st),
@@ -206,7 +223,7 @@ async function runCrossValidation(ds: Dataset, opts: CrossValidationOptions): Pr
             d: ds.d,
             classNames: ds.classNames,
           };
-          report(`Metric 1 and 2 (${model.toUpperCase()})`, fi, model, base0 + 1.2);
+          report(`Metric 1 and 2 (${label})`, fi, model, base0 + 1.2);
           const m1s1 = summariseMetric(scoreClassifier(c1, synthetic));
           const m1s2 = summariseMetric(scoreClassifier(c2, synthetic));
           const cs = await fitClassifier(synthetic, { ...svmOpts, isCancelled: opts.isCancelled });
@@ -219,18 +236,18 @@ async function runCrossValidation(ds: Dataset, opts: CrossValidationOptions): Pr
             cs.dispose();
           }
           checkCancelled(opts);
-          report(`FID and detector (${model.toUpperCase()})`, fi, model, base0 + 1.7);
+          report(`FID and detector (${label})`, fi, model, base0 + 1.7);
           const fidValue = fid(set1, synthetic, net);
           const extras = syntheticExtras(opts, set1.features, synthetic.features, ds.d, set1Emb, net.extract(synthetic.features), net.outputDim, seed);
           modelResults.push({
-            model, settings, history: run.history, diverged: null,
+            model, label, settings, history: run.history, diverged: null,
             metric1Set1: m1s1, metric1Set2: m1s2, metric2Set1: m2s1, metric2Set2: m2s2,
-            fid: fidValue, ...extras, trainMs: run.ms, evalMs: performance.now() - te,
+            fid: fidValue, ...extras, spread: spreadAndSeparation(set1, synthetic, ds.classNames.length), trainMs: run.ms, evalMs: performance.now() - te,
           });
         } finally {
           run.trainer.dispose();
         }
-        report(`done ${model.toUpperCase()}`, fi, model, base0 + 2);
+        report(`done ${label}`, fi, model, base0 + 2);
       }
       results.push({
         fold: fold.index,
@@ -253,17 +270,18 @@ async function runCrossValidation(ds: Dataset, opts: CrossValidationOptions): Pr
     protocol: 'cross-validation',
     dataset: { name: ds.name, n: ds.n, d: ds.d, classNames: ds.classNames.slice(), groups: ds.groupNames?.length ?? 0 },
     models: opts.models.slice(),
+    columns: runs.map((r) => r.label),
     nSynthetic,
     folds: results,
-    table: crossValidationTable(results, opts.models),
+    table: crossValidationTable(results, runs.map((r) => r.label)),
     ms: performance.now() - t0,
   };
 }
 
-/** The paper's Table 2 layout from per-fold results. */
-export function crossValidationTable(folds: FoldResult[], models: ModelKind[]): ResultTable {
+/** The paper's Table 2 layout from per-fold results (columns: model names or variant labels). */
+export function crossValidationTable(folds: FoldResult[], columns: string[]): ResultTable {
   const col = (f: (m: ModelFoldResult) => number) =>
-    models.map((_, mi) => folds.map((fr) => f(fr.models[mi])));
+    columns.map((_, mi) => folds.map((fr) => f(fr.models[mi])));
   const uarOf = (m: MetricSummary | null) => (m ? m.uar : NaN);
   const rows = [
     tableRow('Metric 1, real set-1', 'uar', col((m) => uarOf(m.metric1Set1))),
@@ -277,14 +295,17 @@ export function crossValidationTable(folds: FoldResult[], models: ModelKind[]): 
     rows.push(tableRow('k-NN precision', 'fid', col((m) => m.knn?.precision ?? NaN)));
     rows.push(tableRow('k-NN recall', 'fid', col((m) => m.knn?.recall ?? NaN)));
   }
+  rows.push(tableRow('Intra-class spread (synthetic / real)', 'fid', col((m) => m.spread?.spreadRatio ?? NaN)));
+  rows.push(tableRow('Inter-class separation', 'fid', col((m) => m.spread?.separation ?? NaN)));
   const meanOf = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
   const k = folds[0]?.baseline.chance ?? NaN;
   const notes = [
     `real -> real baseline (SVM fitted on set-1, scored on set-2): ${(100 * meanOf(folds.map((f) => f.baseline.uar))).toFixed(2)} % UAR; chance ${(100 * k).toFixed(2)} %`,
     `FID real vs real: two halves of set-1 ${meanOf(folds.map((f) => f.fidRealVsReal)).toFixed(2)}, set-2 vs set-1 ${meanOf(folds.map((f) => f.fidSet2)).toFixed(2)}`,
     `${folds.length} fold(s); mean ± std over folds`,
+    `inter-class separation of real set-1: ${meanOf(folds.map((f) => f.models.find((m) => m.spread)?.spread?.separationReal ?? NaN)).toFixed(2)}. ${SPREAD_SEPARATION_NOTE}`,
   ];
-  const diverged = folds.flatMap((f) => f.models.filter((m) => m.diverged).map((m) => `${m.model.toUpperCase()} fold ${f.fold + 1}`));
+  const diverged = folds.flatMap((f) => f.models.filter((m) => m.diverged).map((m) => `${m.label} fold ${f.fold + 1}`));
   if (diverged.length) notes.push(`diverged (left out of the means): ${diverged.join(', ')}`);
-  return { title: 'Cross-validation (leave-one-group-out)', columns: models.map((m) => m.toUpperCase()), rows, notes };
+  return { title: 'Cross-validation (leave-one-group-out)', columns: columns.slice(), rows, notes };
 }

@@ -3,7 +3,7 @@
  * URL). Defaults are the paper's values where the paper gives one (SPEC), and our choices,
  * marked as such, where it does not or where SPEC departs from it on measurement.
  */
-import type { ModelKind } from '../models/sizes';
+import { MODEL_KINDS, type ModelKind } from '../models/sizes';
 
 export type { ModelKind } from '../models/sizes';
 
@@ -32,13 +32,13 @@ export interface TrainSettings {
   step3: StepOptimizerSettings;
   /** Step 4 (M2, M3): D2. */
   step4: StepOptimizerSettings;
-  /** Step 5 (M2, M3): decoder (M3: CG + decoder + AUX head), fooling D2 (+ λ·infoGAN CE). */
+  /** Step 5 (M2-M4): decoder (M3: CG + decoder; M3/M4: + AUX head), fooling D2 (+ λ·infoGAN CE). */
   step5: StepOptimizerSettings;
   /** M1/M2 prior: radius r of the component means. */
   priorRadius: number;
   /** M1/M2 prior: isotropic std of each component. */
   priorStd: number;
-  /** Weight λ of the infoGAN (AUX cross-entropy) term in step 5 (M3). */
+  /** Weight λ of the infoGAN (AUX cross-entropy) term in step 5 (M3, M4; M4 with λ = 0 is M2). */
   lambda: number;
   /** Step 1's loss: 'sum' = ||x - x'||² summed over features, batch mean; 'mean' = per element. */
   reconLoss: 'sum' | 'mean';
@@ -91,7 +91,7 @@ const M3_STEPS: Record<StepKey, StepOptimizerSettings> = {
  * about a minute at width scale 1 on the WASM fallback in headless Chromium here: measured
  * 1.7 / 3.0 / 4.1 s per epoch for M1 / M2 / M3.
  */
-export const DEFAULT_EPOCHS: Readonly<Record<ModelKind, number>> = { m1: 30, m2: 20, m3: 15 };
+export const DEFAULT_EPOCHS: Readonly<Record<ModelKind, number>> = { m1: 30, m2: 20, m3: 15, m4: 20 };
 
 /** The defaults for a model (learning rates differ between M1/M2 and M3). */
 export function defaultsFor(model: ModelKind): TrainSettings {
@@ -123,6 +123,7 @@ export const PAPER_DEFAULTS: Readonly<Record<ModelKind, Readonly<TrainSettings>>
   m1: defaultsFor('m1'),
   m2: defaultsFor('m2'),
   m3: defaultsFor('m3'),
+  m4: defaultsFor('m4'),
 };
 
 /** The default, the paper's value and where each comes from, for the UI to show side by side. */
@@ -137,7 +138,9 @@ export function paperValue<K extends keyof TrainSettings>(model: ModelKind, key:
   const ours = (note: string) => paper('ours', note, undefined);
   switch (key) {
     case 'model':
-      return paper('paper', 'M1, M2, M3 of the paper');
+      return model === 'm4'
+        ? ours('M4 is the model the paper proposes in Section 6 but did not run; it takes M2\'s settings')
+        : paper('paper', 'M1, M2, M3 of the paper');
     case 'seed':
       return ours('not in the paper; drives init, batch order, prior/noise samples and the split');
     case 'epochs':
@@ -147,7 +150,7 @@ export function paperValue<K extends keyof TrainSettings>(model: ModelKind, key:
     case 'widthScale':
       return paper('paper', '1 = the paper\'s layer widths (Table 1); smaller only for a faster demo');
     case 'step1':
-      return paper('paper', model === 'm3' ? 'lr 0.001, no momentum (M3)' : 'lr 0.001, momentum 0.9 (M1/M2)');
+      return paper('paper', model === 'm3' ? 'lr 0.001, no momentum (M3)' : 'lr 0.001, momentum 0.9 (M1/M2; M4 takes M2\'s)');
     case 'step2':
       return paper('paper', model === 'm3' ? 'lr 0.01 (M3)' : 'lr 0.1 (M1/M2)');
     case 'step3':
@@ -161,7 +164,9 @@ export function paperValue<K extends keyof TrainSettings>(model: ModelKind, key:
     case 'priorStd':
       return ours('paper silent on the spread of each component');
     case 'lambda':
-      return paper('paper', 'equation (9) weighs the MI term 1; section 6 suggests trying other weights');
+      return model === 'm4'
+        ? paper('paper', 'M3\'s weight, equation (9); section 6 proposes varying it for M4 (0 = M2)')
+        : paper('paper', 'equation (9) weighs the MI term 1; section 6 suggests trying other weights');
     case 'reconLoss':
       return paper(
         'departure',
@@ -188,7 +193,7 @@ export function paperValue<K extends keyof TrainSettings>(model: ModelKind, key:
 /** Check a settings object; returns human-readable problems (empty when fine). */
 export function validateSettings(s: TrainSettings): string[] {
   const errs: string[] = [];
-  if (!['m1', 'm2', 'm3'].includes(s.model)) errs.push(`unknown model ${String(s.model)}`);
+  if (!MODEL_KINDS.includes(s.model)) errs.push(`unknown model ${String(s.model)} (use m1, m2, m3 or m4)`);
   if (!Number.isInteger(s.epochs) || s.epochs < 1) errs.push('epochs must be an integer >= 1');
   if (!Number.isInteger(s.batchSize) || s.batchSize < 1) errs.push('batchSize must be an integer >= 1');
   if (!(s.widthScale > 0)) errs.push('widthScale must be > 0');

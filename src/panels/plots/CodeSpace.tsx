@@ -47,7 +47,7 @@ export function CodeSpace() {
       }
     });
     // Fig. 5's comparison: other runs' synthetic rows through this run's encoder.
-    const SYMBOL: Record<string, string> = { m1: 'diamond-open', m2: 'triangle-up-open', m3: 'square-open' };
+    const SYMBOL: Record<string, string> = { m1: 'diamond-open', m2: 'triangle-up-open', m3: 'square-open', m4: 'star-open' };
     for (const o of overlays) {
       classNames.forEach((name, k) => {
         const g = split(o.xy, o.labels, k);

@@ -1,4 +1,4 @@
-/** Choose M1/M2/M3 and its settings, train in the worker with live control, then generate. */
+/** Choose M1-M4 and its settings, train in the worker with live control, then generate. */
 import { useState } from 'react';
 import type { StepKey, TrainSettings } from '../../api';
 import { modelSizes, paramCounts } from '../../compute/models/sizes';
@@ -21,6 +21,7 @@ const MODELS: { id: TrainSettings['model']; name: string; what: string }[] = [
   { id: 'm1', name: 'M1', what: 'adversarial autoencoder: 2-D code, mixture-of-K-Gaussians prior, code discriminator D1' },
   { id: 'm2', name: 'M2', what: 'M1 plus a data-space discriminator D2 on the decoder\'s output' },
   { id: 'm3', name: 'M3', what: '256-D code, code generator from N(0, I) noise, D1 + D2, and the infoGAN AUX head' },
+  { id: 'm4', name: 'M4', what: 'the paper\'s proposed next model: M2 plus the AUX head, λ·mutual information between a row and its mixture component (λ = 0 is M2)' },
 ];
 
 const STEP_WHAT: Record<StepKey, string> = {
@@ -86,9 +87,10 @@ export function TrainingPanel() {
         />
         <NumberField label="seed" value={settings.seed} step={1} onChange={(v) => set({ seed: Math.round(v) })} paper={paperText('seed')} testId="set-seed" />
         <NumberField label="validation fraction" value={settings.validationFraction} min={0} step={0.05} onChange={(v) => set({ validationFraction: v })} paper={paperText('validationFraction')} />
-        {m === 'm3' ? (
-          <NumberField label="λ (infoGAN term)" value={settings.lambda} min={0} step={0.1} onChange={(v) => set({ lambda: v })} paper="paper: 1" deviates={settings.lambda !== 1} />
-        ) : (
+        {(m === 'm3' || m === 'm4') && (
+          <NumberField label="λ (infoGAN term)" value={settings.lambda} min={0} step={0.1} onChange={(v) => set({ lambda: v })} paper={m === 'm4' ? 'paper: 1 (M3\'s; 0 = M2)' : 'paper: 1'} deviates={settings.lambda !== 1} testId="set-lambda" />
+        )}
+        {m !== 'm3' && (
           <>
             <NumberField label="prior radius r" value={settings.priorRadius} min={0} step={0.5} onChange={(v) => set({ priorRadius: v })} paper={paperText('priorRadius')} />
             <NumberField label="prior std" value={settings.priorStd} min={0.01} step={0.1} onChange={(v) => set({ priorStd: v })} paper={paperText('priorStd')} />

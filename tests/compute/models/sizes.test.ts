@@ -28,12 +28,18 @@ describe('parameter counts (SPEC table, d = 1582, K = 4, width scale 1)', () => 
     expect(m3.codeGenerator).toBe(39_596);
     expect(m3.aux).toBe(13_444);
     expect(m3.total).toBe(8_145_880);
+    // M4 (the paper's Section 6 proposal) = M2 + M3's AUX head.
+    const m4 = paramCounts(modelSizes('m4', 1582, 4));
+    expect(m4.aux).toBe(13_444);
+    expect(m4.codeGenerator).toBe(0);
+    expect(m4.total).toBe(6_964_586 + 13_444);
   });
 
   test.each([
     ['m1', 4_826_885],
     ['m2', 6_964_586],
     ['m3', 8_145_880],
+    ['m4', 6_978_030],
   ] as const)('built %s holds exactly %i weights + biases', (kind, expected) => {
     const m = createModel({ model: kind, widthScale: 1, priorRadius: 4, priorStd: 1 }, 1582, 4, 1);
     try {
@@ -70,7 +76,7 @@ const CASES: Array<[number, number]> = [
 
 describe.each(CASES)('shapes and wiring at d = %i, K = %i (width scale 1)', (d, K) => {
   const n = 3;
-  test.each(['m1', 'm2', 'm3'] as const)('%s forward shapes', (kind) => {
+  test.each(['m1', 'm2', 'm3', 'm4'] as const)('%s forward shapes', (kind) => {
     const m: GanModel = createModel({ model: kind, widthScale: 1, priorRadius: 4, priorStd: 1 }, d, K, 3);
     const before = tf.memory().numTensors;
     try {
@@ -99,7 +105,7 @@ describe.each(CASES)('shapes and wiring at d = %i, K = %i (width scale 1)', (d, 
       expect(shapes.d1).toEqual([n, 1]);
       expect(shapes.fake).toEqual([n, d]);
       expect(shapes.d2).toEqual(kind === 'm1' ? undefined : [n, 1]);
-      expect(shapes.aux).toEqual(kind === 'm3' ? [n, K] : undefined);
+      expect(shapes.aux).toEqual(kind === 'm3' || kind === 'm4' ? [n, K] : undefined);
       expect(m.sizes.encoder[0]).toBe(d);
       expect(m.sizes.d1[0]).toBe(codeDim + K);
       if (m.sizes.d2) expect(m.sizes.d2[0]).toBe(d + K);

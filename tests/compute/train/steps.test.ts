@@ -40,13 +40,14 @@ function partsOf(m: GanModel, parts: string[]): string[] {
     .sort();
 }
 
-const EXPECTED_PARTS: Record<'m1' | 'm2' | 'm3', Partial<Record<StepId, string[]>>> = {
+const EXPECTED_PARTS: Record<'m1' | 'm2' | 'm3' | 'm4', Partial<Record<StepId, string[]>>> = {
   m1: { 1: ['encoder', 'decoder'], 2: ['d1'], 3: ['encoder'] },
   m2: { 1: ['encoder', 'decoder'], 2: ['d1'], 3: ['encoder'], 4: ['d2'], 5: ['decoder'] },
   m3: { 1: ['encoder', 'decoder'], 2: ['d1'], 3: ['encoder'], 4: ['d2'], 5: ['codeGenerator', 'decoder', 'aux'] },
+  m4: { 1: ['encoder', 'decoder'], 2: ['d1'], 3: ['encoder'], 4: ['d2'], 5: ['decoder', 'aux'] },
 };
 
-describe.each(['m1', 'm2', 'm3'] as const)('%s: each step moves exactly its variables', (kind) => {
+describe.each(['m1', 'm2', 'm3', 'm4'] as const)('%s: each step moves exactly its variables', (kind) => {
   test.each([1, 2, 3, 4, 5] as const)('step %i', (step) => {
     const expectedParts = EXPECTED_PARTS[kind][step];
     if (!expectedParts) return;
