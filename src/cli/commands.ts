@@ -18,6 +18,9 @@ import { alignCorpora, crossCorpus } from '../compute/studies/crossCorpus';
 import { lowResource, lowResourceMarkdown, LOW_RESOURCE_DEFAULTS } from '../compute/studies/lowResource';
 import { tableRow, tableToMarkdown, type ModelKind, type StudyControl, type StudyProgress } from '../compute/studies/common';
 import type { TrainSettings } from '../compute/train/settings';
+import { MODEL_KINDS } from '../compute/models/sizes';
+import { checkLambdaRequest, DEFAULT_LAMBDAS, lambdaStudy } from '../compute/studies/lambdaStudy';
+import { spreadAndSeparation, SPREAD_SEPARATION_NOTE } from '../compute/eval/spread';
 import { listOption, numberListOption, numberOption, UsageError, type ParsedArgs } from './args';
 
 export const USAGE = `EmoGAN Lab, headless
@@ -25,10 +28,14 @@ export const USAGE = `EmoGAN Lab, headless
   lab evaluate --real REAL.csv --synthetic SYNTH.csv [--real-b HELDOUT.csv]
       Metric 1 (SVM on real, scored on synthetic), Metric 2 (SVM on synthetic, scored on real),
       FID (network trained on the real rows), real-vs-real FID, detector AUC, k-NN precision/recall.
-  lab cv --data A.csv [--models m1,m2,m3] [--folds 5|logo] [--n-synth 6000]
+  lab cv --data A.csv [--models m1,m2,m3,m4] [--folds 5|logo] [--only-folds 1,2] [--n-synth 6000]
       Leave-one-group-out cross-validation (groups merged into F folds), the paper's Table 2.
   lab cross --a A.csv --b B.csv [--models ...] [--normalise-b-with-a]
       Cross-corpus: GAN trained on A, evaluated against B (Table 3).
+  lab lambda --data A.csv [--models m3,m4] [--lambdas 0,0.25,1,4] [--folds 5|logo] [--only-folds 1]
+             [--n-synth 6000]
+      The λ study (the paper's Section 6 proposal): cross-validation of each model at each weight λ
+      of the mutual-information term; Metric 1/2, FID, intra-class spread, inter-class separation.
   lab lowres --a A.csv --b B.csv [--models ...] [--percents 10,25,50,80,100] [--n-synth 0,600,2000,6000]
              [--grid all|paper] [--repeats 1] [--clf-epochs 30]
       Low-resource: MLP on P % of A + N synthetic rows, tested on B (Fig. 6).
@@ -38,7 +45,7 @@ Also accepted: --protocol logo|cross|lowres with --csv A.csv [--csv-b B.csv] ins
 Data options (each CSV): --label-col NAME  --group-col NAME|none  --classes a,b,c
   --features REGEX (feature columns whose name matches; default: the app's suggestion)
 GAN options: --epochs E  --width-scale S (alias --width)  --batch-size B  --seed N
-  --lambda L (M3)  --recon-loss sum|mean  --clip-norm X|none
+  --lambda L (M3, M4; M4 with 0 is M2)  --recon-loss sum|mean  --clip-norm X|none
 Evaluation: --svm-folds 3  --fid-epochs 30  --no-detector  --no-knn
 Run: --backend cpu|wasm (default wasm)  --out results.json  --quiet
 `;
@@ -86,8 +93,16 @@ export function loadDataset(file: string, args: ParsedArgs, opts: { noGroup?: bo
 
 function models(args: ParsedArgs): ModelKind[] {
   const m = listOption(args, 'models') ?? listOption(args, 'model') ?? ['m1'];
-  for (const x of m) if (x !== 'm1' && x !== 'm2' && x !== 'm3') throw new UsageError(`--models: unknown model "${x}" (use m1, m2, m3)`);
+  for (const x of m) if (!MODEL_KINDS.includes(x as ModelKind)) throw new UsageError(`--models: unknown model "${x}" (use m1, m2, m3, m4)`);
   return m as ModelKind[];
+}
+
+/** --only-folds 1,3: 1-based fold numbers to run (a quick look), or undefined for all. */
+function onlyFolds(args: ParsedArgs): number[] | undefined {
+  const v = numberListOption(args, 'only-folds', []);
+  if (v.length === 0) return undefined;
+  for (const x of v) if (!(Number.isInteger(x) && x >= 1)) throw new UsageError(`--only-folds: fold numbers start at 1, got ${x}`);
+  return v.map((x) => x - 1);
 }
 
 function overrides(args: ParsedArgs): Partial<TrainSettings> {
@@ -136,8 +151,9 @@ export function commandOf(args: ParsedArgs): string {
   if (p === 'logo' || p === 'cv') return 'cv';
   if (p === 'cross') return 'cross';
   if (p === 'lowres') return 'lowres';
-  if (p) throw new UsageError(`--protocol: unknown protocol "${p}" (use logo, cross or lowres)`);
-  throw new UsageError('no command given (evaluate, cv, cross or lowres)');
+  if (p === 'lambda') return 'lambda';
+  if (p) throw new UsageError(`--protocol: unknown protocol "${p}" (use logo, cross, lowres or lambda)`);
+  throw new UsageError('no command given (evaluate, cv, lambda, cross or lowres)');
 }
 
 export async function runCommand(args: ParsedArgs, ctl: StudyControl = {}, log: (line: string) => void = () => {}): Promise<CommandResult> {
@@ -155,6 +171,30 @@ export async function runCommand(args: ParsedArgs, ctl: StudyControl = {}, log: 
         ...ctl,
         models: models(args),
         folds,
+        onlyFolds: onlyFolds(args),
+        nSynthetic: numberOption(args, 'n-synth', 6000, (v) => Number.isInteger(v) && v > 0),
+        onFold: (f) => log(foldLine(f)),
+      });
+      return { markdown: tableToMarkdown(r.table), json: { ...r } };
+    }
+    case 'lambda': {
+      const ds = loadDataset(need(args, 'data', 'csv'), args);
+      const f = args.options.get('folds') ?? '5';
+      const folds = f === 'logo' ? 'logo' : numberOption(args, 'folds', 5, (v) => Number.isInteger(v) && v >= 2);
+      const ms = listOption(args, 'models') || listOption(args, 'model') ? models(args) : (['m3', 'm4'] as ModelKind[]);
+      const lambdas = numberListOption(args, 'lambdas', [...DEFAULT_LAMBDAS]);
+      try {
+        checkLambdaRequest(ms, lambdas);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      const r = await lambdaStudy(ds, {
+        ...c,
+        ...ctl,
+        models: ms,
+        lambdas,
+        folds,
+        onlyFolds: onlyFolds(args),
         nSynthetic: numberOption(args, 'n-synth', 6000, (v) => Number.isInteger(v) && v > 0),
         onFold: (f) => log(foldLine(f)),
       });
@@ -192,7 +232,7 @@ export async function runCommand(args: ParsedArgs, ctl: StudyControl = {}, log: 
       return { markdown: lowResourceMarkdown(r), json: { ...r } };
     }
     default:
-      throw new UsageError(`unknown command "${cmd}" (use evaluate, cv, cross or lowres)`);
+      throw new UsageError(`unknown command "${cmd}" (use evaluate, cv, lambda, cross or lowres)`);
   }
 }
 
@@ -215,6 +255,7 @@ async function evaluate(args: ParsedArgs, c: ReturnType<typeof common>, ctl: Stu
   const fidValue = fid(set1, synthetic, net);
   const fidRR = fidRealVsReal(set1, net, c.seed);
   const extras = syntheticExtras(c, set1.features, synthetic.features, set1.d, net.extract(set1.features), net.extract(synthetic.features), net.outputDim, c.seed);
+  const spread = spreadAndSeparation(set1, synthetic, set1.classNames.length);
   report('done', 1);
   const col = (v: number) => [[v]];
   const rows = [
@@ -226,10 +267,13 @@ async function evaluate(args: ParsedArgs, c: ReturnType<typeof common>, ctl: Stu
     tableRow('FID', 'fid', col(fidValue)),
     ...(extras.detector ? [tableRow('Detector AUC (0.5 = indistinguishable)', 'fid', col(extras.detector.auc))] : []),
     ...(extras.knn ? [tableRow('k-NN precision', 'fid', col(extras.knn.precision)), tableRow('k-NN recall', 'fid', col(extras.knn.recall))] : []),
+    tableRow('Intra-class spread (synthetic / real)', 'fid', col(spread.spreadRatio)),
+    tableRow('Inter-class separation', 'fid', col(spread.separation)),
   ];
   const notes = [
     `chance ${(100 * m.trtsSet1.chance).toFixed(2)} %; FID real vs real (two halves of the real rows) ${fidRR.toFixed(2)}`,
     ...(m.baseline ? [`real -> real baseline (SVM fitted on set-1, scored on set-2): ${(100 * m.baseline.uar).toFixed(2)} %`] : []),
+    `inter-class separation of the real rows: ${spread.separationReal.toFixed(2)}. ${SPREAD_SEPARATION_NOTE}`,
   ];
   const table = { title: `Evaluation (${synthRaw.name} vs ${realRaw.name})`, columns: ['synthetic'], rows, notes };
   return {
@@ -246,6 +290,7 @@ async function evaluate(args: ParsedArgs, c: ReturnType<typeof common>, ctl: Stu
       fid: fidValue,
       fidRealVsReal: fidRR,
       ...extras,
+      spread,
       table,
       ms: performance.now() - t0,
     },
@@ -257,8 +302,8 @@ export function foldLine(f: FoldResult): string {
   const pc = (m: { uar: number } | null) => (m ? (100 * m.uar).toFixed(1) : 'n/a');
   const models = f.models.map((m) =>
     m.diverged
-      ? `${m.model.toUpperCase()} diverged`
-      : `${m.model.toUpperCase()}: Metric 1 set-1/set-2 ${pc(m.metric1Set1)}/${pc(m.metric1Set2)}, Metric 2 ${pc(m.metric2Set1)}/${pc(m.metric2Set2)}, FID ${m.fid.toFixed(2)}`,
+      ? `${m.label} diverged`
+      : `${m.label}: Metric 1 set-1/set-2 ${pc(m.metric1Set1)}/${pc(m.metric1Set2)}, Metric 2 ${pc(m.metric2Set1)}/${pc(m.metric2Set2)}, FID ${m.fid.toFixed(2)}, spread ${m.spread?.spreadRatio.toFixed(2) ?? 'n/a'}, separation ${m.spread?.separation.toFixed(2) ?? 'n/a'}`,
   );
   return `fold ${f.fold + 1} (held out: ${f.testGroups.join(', ') || `${f.testRows} rows`}): baseline ${pc(f.baseline)}; ${models.join('; ')}`;
 }

@@ -96,6 +96,22 @@ describe('lab CLI (subprocess, esbuild bundle)', () => {
     expect(r.table.rows[0].mean).toHaveLength(2);
   }, 180_000);
 
+  it('lambda: M3 and M4 at λ = 0 and 1 on one fold, a column per (model, λ), spread and separation lines; M1 is refused', async () => {
+    const args = parseArgs(['lambda', '--data', data('urdu-egemaps.csv'), '--models', 'm3,m4', '--lambdas', '0,1', '--folds', '2', '--only-folds', '1',
+      '--epochs', '2', '--width-scale', '0.05', '--n-synth', '200', '--fid-epochs', '3', '--svm-folds', '2', '--seed', '1']);
+    const r = await runCommand(args);
+    expect(r.markdown).toContain('| | M3 λ=0 | M3 λ=1 | M4 λ=0 | M4 λ=1 |');
+    expect(r.markdown).toContain('| Intra-class spread (synthetic / real) |');
+    const res = r.json as { lambdas: number[]; measures: Array<{ label: string; lines: Array<{ model: string; mean: number[] }> }>; cv: { folds: Array<{ models: Array<{ settings: { lambda: number; model: string } }> }> } };
+    expect(res.lambdas).toEqual([0, 1]);
+    expect(res.cv.folds).toHaveLength(1);
+    expect(res.cv.folds[0].models.map((m) => `${m.settings.model}:${m.settings.lambda}`)).toEqual(['m3:0', 'm3:1', 'm4:0', 'm4:1']);
+    const spread = res.measures.find((m) => m.label.startsWith('Intra-class spread'))!;
+    expect(spread.lines.map((l) => l.model)).toEqual(['m3', 'm4']);
+    for (const l of spread.lines) for (const v of l.mean) expect(v).toBeGreaterThan(0);
+    await expect(runCommand(parseArgs(['lambda', '--data', data('urdu-egemaps.csv'), '--models', 'm1,m4']))).rejects.toThrow(/M1 has no λ/);
+  }, 180_000);
+
   it('exits 2 with a clear message on mismatched corpora and on bad arguments', async () => {
     const fail = async (args: string[]) => {
       try {
