@@ -12,6 +12,9 @@ import type { SessionInfo, TrainEvent } from './compute/train/trainingSession';
 import type { EpochLosses } from './compute/train/trainer';
 import type { RunEvaluation } from './compute/eval/evaluateRun';
 import type { ResultTable, StudyProgress } from './compute/studies/common';
+import type { LambdaMeasure } from './compute/studies/lambdaStudy';
+import type { ModelKind } from './compute/models/sizes';
+export type { ModelKind };
 import type { LowResourceLine } from './compute/studies/lowResource';
 import type { EmbedSource, JointSample } from './compute/embed/subsample';
 import type { TsneFrame } from './compute/embed/tsne';
@@ -19,11 +22,11 @@ import type { TsneFrame } from './compute/embed/tsne';
 export type { BackendName, BackendReport, ParsedTable, ColumnRoles, DatasetSummary, Dataset, TableErrorInfo };
 export type { EmbedSource, TsneFrame };
 
-export type StudyKind = 'cross-validation' | 'cross-corpus' | 'low-resource';
+export type StudyKind = 'cross-validation' | 'cross-corpus' | 'low-resource' | 'lambda';
 
 export interface StudyRequest {
   kind: StudyKind;
-  models: Array<'m1' | 'm2' | 'm3'>;
+  models: ModelKind[];
   /** Applied to every model's paper defaults (epochs, width scale, batch size, seed). */
   overrides: Partial<TrainSettings>;
   nSynthetic: number;
@@ -32,6 +35,8 @@ export interface StudyRequest {
   /** Cross-validation: run only the first fold (a quick look). */
   firstFoldOnly: boolean;
   seed: number;
+  /** λ study: the weights of the mutual-information term to sweep (models: M3, M4). */
+  lambdas?: number[];
 }
 
 /** What every study shows: the paper-layout table, and for low-resource Fig. 6's lines. */
@@ -39,6 +44,8 @@ export interface StudyOutcome {
   kind: StudyKind;
   table: ResultTable | null;
   lines: { byN: LowResourceLine[]; byModel: LowResourceLine[]; chance: number } | null;
+  /** λ study: each measure against λ, one line per model. */
+  lambda?: { lambdas: number[]; measures: LambdaMeasure[] } | null;
   ms: number;
 }
 export type { ToyFrame, ToyLabOptions } from './compute/toy/toyLab';
@@ -63,22 +70,41 @@ export interface ToyApi {
 }
 export type TsnePoints = Omit<JointSample, 'features'>;
 
+/** 'fast-tsne': our t-SNE (sparse P, Barnes-Hut or tensor gradient); 'tsne-js': the exact reference; 'umap': umap-js. */
+export type EmbedMethod = 'fast-tsne' | 'tsne-js' | 'umap';
+
 export interface TsneRunOptions {
   /** Most points embedded (a stratified subsample above it). */
   cap: number;
   perplexity: number;
+  /** Gradient steps (t-SNE) or epochs (UMAP). */
   iterations: number;
   seed: number;
+  /** Default 'fast-tsne'. */
+  method?: EmbedMethod;
+}
+
+/** What the t-SNE worker measured about its own speed (sets the panel's default cap). */
+export interface TsneProbe {
+  /** 'webgpu' / 'webgl' when a hardware GPU backend passed its self-test, else 'plain TS'. */
+  backend: string;
+  /** How the fast t-SNE computes its gradient there, in words. */
+  engine: string;
+  /** Measured milliseconds per iteration at each probed size. */
+  msPerIteration: { n: number; ms: number }[];
+  /** Most points whose 1000 iterations are predicted to take at most 20 s. */
+  suggestedCap: number;
 }
 
 /** The t-SNE worker (its own thread, beside the compute worker). */
 export interface TsneApi {
+  probe(): Promise<TsneProbe>;
   run(
     sources: EmbedSource[],
     opts: TsneRunOptions,
     onPoints: (p: TsnePoints) => void,
     onFrame: (f: TsneFrame) => void,
-  ): Promise<{ cancelled: boolean; iteration: number; kl: number; ms: number }>;
+  ): Promise<{ cancelled: boolean; iteration: number; kl: number; ms: number; engine: string }>;
   cancel(): void;
 }
 

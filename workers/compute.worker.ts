@@ -12,6 +12,7 @@ import { TrainingSession } from '../src/compute/train/trainingSession';
 import { rowsToCsv } from '../src/compute/data/writeCsv';
 import { evaluateRun } from '../src/compute/eval/evaluateRun';
 import { StudyCancelled } from '../src/compute/studies/common';
+import { lambdaStudy } from '../src/compute/studies/lambdaStudy';
 import { crossValidation } from '../src/compute/studies/crossValidation';
 import { crossCorpus } from '../src/compute/studies/crossCorpus';
 import { lowResource } from '../src/compute/studies/lowResource';
@@ -218,6 +219,10 @@ const api: ComputeApi = {
       if (req.kind === 'cross-validation') {
         const r = await crossValidation(a, { ...common, folds: req.folds, nSynthetic: req.nSynthetic, onlyFolds: req.firstFoldOnly ? [0] : undefined });
         return { ok: true, value: { kind: req.kind, table: r.table, lines: null, ms: r.ms } };
+      }
+      if (req.kind === 'lambda') {
+        const r = await lambdaStudy(a, { ...common, lambdas: req.lambdas, folds: req.folds, nSynthetic: req.nSynthetic, onlyFolds: req.firstFoldOnly ? [0] : undefined });
+        return { ok: true, value: { kind: req.kind, table: r.table, lines: null, lambda: { lambdas: r.lambdas, measures: r.measures }, ms: r.ms } };
       }
       if (!b) return plainError(new Error('Choose corpus B.'), 'Load a second table and pick it as corpus B.');
       if (req.kind === 'cross-corpus') {

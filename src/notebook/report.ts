@@ -227,6 +227,15 @@ export function renderRunReport(run: RunRecord, opts: ReportOptions = {}): strin
   parts.push('<h2>Evaluation</h2>');
   if (!run.evaluations.length) parts.push('<p class="meta">No evaluation stored.</p>');
   for (const ev of run.evaluations) {
+    const study = (ev.result as { outcome?: { table?: { columns: string[]; rows: Array<{ label: string; kind: string; mean: number[]; std: number[] }>; notes: string[] } | null } } | null)?.outcome?.table;
+    if (ev.kind.startsWith('study:') && study) {
+      // A study's table as the app shows it (measures x models), not thousands of flattened fold numbers.
+      const cell = (kind: string, m: number, s: number) => (!Number.isFinite(m) ? 'n/a' : kind === 'uar' ? `${(100 * m).toFixed(1)}${s > 0 ? ` ± ${(100 * s).toFixed(1)}` : ''}` : `${m.toFixed(2)}${s > 0 ? ` ± ${s.toFixed(2)}` : ''}`);
+      parts.push(`<h3>${e(ev.kind)} <span class="meta">(${date(ev.at)})</span></h3>`);
+      parts.push(table(['', ...study.columns.map(e)], study.rows.map((r) => [e(r.label), ...r.mean.map((m, i) => e(cell(r.kind, m, r.std[i])))])));
+      for (const n of study.notes) parts.push(`<p class="meta">${e(n)}</p>`);
+      continue;
+    }
     const rows: [string, string][] = [];
     flattenResult(ev.result, '', rows);
     parts.push(`<h3>${e(ev.kind)} <span class="meta">(${date(ev.at)})</span></h3>`);

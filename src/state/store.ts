@@ -94,6 +94,8 @@ export interface StudyState {
   status: 'running' | 'done' | 'cancelled' | 'failed';
   progress: StudyProgress | null;
   outcome: StudyOutcome | null;
+  /** Title of the notebook run the outcome was stored with (null: no run to keep it with). */
+  keptWith?: string | null;
   error: string | null;
 }
 

@@ -3,6 +3,7 @@ import * as Comlink from 'comlink';
 import type { Dataset, StudyProgress, StudyRequest } from '../api';
 import { client } from './actions';
 import { getState, setState, type StudyState } from './store';
+import { notebook, refreshRuns } from './notebookActions';
 
 const copy = (ds: Dataset) => {
   const features = ds.features.slice();
@@ -25,7 +26,21 @@ export async function runStudy(req: StudyRequest, aId: string, bId: string | nul
     cb ? Comlink.transfer(cb.ds, cb.buffers) : null,
     Comlink.proxy((p: StudyProgress) => patch({ progress: p })),
   );
-  if (res.ok) patch({ status: 'done', outcome: res.value });
+  if (res.ok) {
+    // Kept with the run on screen, like its own evaluations (the notebook's unit is a run).
+    const run = getState().run;
+    patch({ status: 'done', outcome: res.value, keptWith: null });
+    if (run?.recordId) {
+      try {
+        const nb = await notebook();
+        await nb.addEvaluation(run.recordId, `study: ${req.kind}`, { request: req, corpora: b ? `${a.fileName} -> ${b.fileName}` : a.fileName, outcome: res.value });
+        patch({ keptWith: getState().notebook.runs.find((r) => r.id === run.recordId)?.title ?? run.recordId });
+        await refreshRuns();
+      } catch {
+        // The outcome stays on screen; a full notebook is reported by the notebook panel.
+      }
+    }
+  }
   else if (res.error.code === 'cancelled') patch({ status: 'cancelled', error: res.error.message });
   else patch({ status: 'failed', error: `${res.error.message} ${res.error.hint}` });
 }

@@ -22,6 +22,9 @@ function Results({ r }: { r: RunEvaluation }) {
     ['Metric 1, real set-2', pct(r.metric1Set2?.uar), 'SVM fitted on the held-out rows, scored on synthetic rows', r.metric1Set2 ? `${r.metric1Set2.params.kernel} C=${r.metric1Set2.params.C}` : ''],
     ['Metric 2, real set-2', pct(r.metric2Set2?.uar), 'SVM fitted on synthetic rows, scored on the held-out rows', ''],
     ['FID', num(r.fid), 'Fréchet distance in the 3rd hidden layer of an MLP trained on set-1 (lower is more real)', ''],
+    // Older stored results have no spread; they show n/a.
+    ['Intra-class spread', num(r.spread?.spreadRatio), 'synthetic / real mean distance to the class centroid (1 = as varied as real rows; well below 1 = narrow classes)', r.spread ? `per class ${r.spread.spreadRatioPerClass.map((v) => num(v)).join(', ')}` : ''],
+    ['Inter-class separation', num(r.spread?.separation), 'distance between class centroids over the pooled within-class spread (higher = classes easier to tell apart)', r.spread ? `real set-1: ${num(r.spread.separationReal)}` : ''],
   ];
   return (
     <>

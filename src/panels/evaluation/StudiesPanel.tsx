@@ -1,10 +1,13 @@
 /**
  * The paper's protocols: leave-one-group-out cross-validation (Table 2), cross-corpus (Tables
- * 3-4) and low-resource (Fig. 6), each with progress, cancel and a results table or plot.
+ * 3-4) and low-resource (Fig. 6), and the λ study its Section 6 proposes (M3/M4 at several
+ * weights of the mutual-information term), each with progress, cancel and a table or plot.
  */
 import { useMemo, useState } from 'react';
 import type { Data, Layout } from 'plotly.js';
-import type { StudyKind, StudyOutcome } from '../../api';
+import type { ModelKind, StudyKind, StudyOutcome } from '../../api';
+import { DEFAULT_LAMBDAS } from '../../compute/studies/lambdaStudy';
+import { SPREAD_SEPARATION_NOTE } from '../../compute/eval/spread';
 import { useStore } from '../../state/store';
 import { runStudy } from '../../state/studyActions';
 import { cancelEvaluation } from '../../state/evaluationActions';
@@ -15,7 +18,65 @@ const KINDS: { id: StudyKind; label: string }[] = [
   { id: 'cross-validation', label: 'cross-validation (Table 2)' },
   { id: 'cross-corpus', label: 'cross-corpus (Tables 3-4)' },
   { id: 'low-resource', label: 'low-resource (Fig. 6)' },
+  { id: 'lambda', label: 'λ study (M3/M4, the paper\'s Section 6)' },
 ];
+
+const MODEL_COLOURS: Record<string, string> = { m1: '#0072B2', m2: '#D55E00', m3: '#009E73', m4: '#CC79A7' };
+
+/** "0, 0.25, 1, 4" -> numbers, or an error message naming the bad entry. */
+export function parseLambdas(text: string): number[] | string {
+  const parts = text.split(/[,\s]+/).filter((p) => p.length > 0);
+  if (parts.length === 0) return 'give at least one λ, e.g. 0, 0.25, 1, 4';
+  const out: number[] = [];
+  for (const p of parts) {
+    const v = Number(p);
+    if (!Number.isFinite(v) || v < 0) return `"${p}" is not a λ (a number >= 0)`;
+    out.push(v);
+  }
+  return out;
+}
+
+/** Metric 1, Metric 2, FID, spread and separation against λ, one line per model. */
+function LambdaPlots({ o }: { o: StudyOutcome }) {
+  const lam = o.lambda!;
+  const shown = ['Metric 1, real set-1', 'Metric 2, real set-1', 'FID', 'Intra-class spread (synthetic / real)', 'Inter-class separation'];
+  const plots = useMemo(
+    () =>
+      lam.measures
+        .filter((m) => shown.includes(m.label))
+        .map((m) => {
+          const scale = m.kind === 'uar' ? 100 : 1;
+          const data: Data[] = m.lines.map((l) => ({
+            x: lam.lambdas,
+            y: l.mean.map((v) => v * scale),
+            error_y: { type: 'data', array: l.std.map((v) => (Number.isFinite(v) ? v * scale : 0)), visible: true },
+            name: l.model.toUpperCase(),
+            mode: 'lines+markers',
+            line: { color: MODEL_COLOURS[l.model] },
+          }));
+          const layout: Partial<Layout> = {
+            title: { text: m.label, font: { size: 12 } },
+            xaxis: { title: { text: 'λ (weight of the mutual-information term)' }, type: 'category' },
+            // From zero (UAR: 0-100 %), so a flat line does not look like a trend.
+            yaxis: { title: { text: m.kind === 'uar' ? 'UAR (%)' : m.label.split(' (')[0] }, ...(m.kind === 'uar' ? { range: [0, 100] } : { rangemode: 'tozero' }) },
+            legend: { font: { size: 10 } },
+          };
+          return { key: m.label, data, layout };
+        }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [lam],
+  );
+  return (
+    <>
+      <div className="toy-grid" data-testid="study-lambda-plots">
+        {plots.map((p, i) => (
+          <Plot key={p.key} data={p.data} layout={p.layout} testId={`lambda-plot-${i}`} height={260} />
+        ))}
+      </div>
+      <p className="small muted">{SPREAD_SEPARATION_NOTE} The paper expects a larger λ to raise separation and lower spread (M3-like rows); λ = 0 makes M4 into M2.</p>
+    </>
+  );
+}
 
 function OutcomeTable({ o }: { o: StudyOutcome }) {
   const t = o.table!;
@@ -86,7 +147,13 @@ export function StudiesPanel() {
   const st = useStore((s) => s.study);
   const trainingRuns = useStore((s) => s.run?.status === 'running');
   const [kind, setKind] = useState<StudyKind>('cross-validation');
-  const [models, setModels] = useState<Array<'m1' | 'm2' | 'm3'>>(['m1', 'm2']);
+  const [models, setModels] = useState<ModelKind[]>(['m1', 'm2']);
+  const [lambdaModels, setLambdaModels] = useState<ModelKind[]>(['m3', 'm4']);
+  const [lambdaText, setLambdaText] = useState(DEFAULT_LAMBDAS.join(', '));
+  const lambdas = parseLambdas(lambdaText);
+  const isLambda = kind === 'lambda';
+  const chosen = isLambda ? lambdaModels : models;
+  const setChosen = isLambda ? setLambdaModels : setModels;
   const [epochs, setEpochs] = useState(5);
   const [nSynthetic, setNSynthetic] = useState(1000);
   const [folds, setFolds] = useState(5);
@@ -94,9 +161,9 @@ export function StudiesPanel() {
   const [bId, setBId] = useState<string>('');
   const usable = tables.filter((t) => t.dataset);
   const a = usable.find((t) => t.id === activeId) ?? null;
-  const needsB = kind !== 'cross-validation';
   const b = usable.find((t) => t.id === bId && t.id !== a?.id) ?? null;
-  const canRun = !!a && models.length > 0 && (!needsB || !!b) && st?.status !== 'running' && !trainingRuns;
+  const needsB = kind === 'cross-corpus' || kind === 'low-resource';
+  const canRun = !!a && chosen.length > 0 && (!needsB || !!b) && (!isLambda || typeof lambdas !== 'string') && st?.status !== 'running' && !trainingRuns;
   return (
     <div className="studies" data-testid="studies-panel">
       <h3>Studies (the paper's protocols)</h3>
@@ -106,9 +173,9 @@ export function StudiesPanel() {
             <option key={k.id} value={k.id}>{k.label}</option>
           ))}
         </select>
-        {(['m1', 'm2', 'm3'] as const).map((m) => (
+        {(isLambda ? (['m3', 'm4'] as const) : (['m1', 'm2', 'm3', 'm4'] as const)).map((m) => (
           <label key={m} className="chip">
-            <input type="checkbox" checked={models.includes(m)} onChange={(e) => setModels(e.target.checked ? [...models, m].sort() : models.filter((x) => x !== m))} data-testid={`study-${m}`} />
+            <input type="checkbox" checked={chosen.includes(m)} onChange={(e) => setChosen(e.target.checked ? [...chosen, m].sort() : chosen.filter((x) => x !== m))} data-testid={`study-${m}`} />
             {m.toUpperCase()}
           </label>
         ))}
@@ -132,7 +199,14 @@ export function StudiesPanel() {
       <div className="row">
         <NumberField label="GAN epochs" value={epochs} min={1} step={1} onChange={(v) => setEpochs(Math.round(v))} paper="paper: until convergence" testId="study-epochs" />
         {kind !== 'low-resource' && <NumberField label="synthetic rows" value={nSynthetic} min={8} step={500} onChange={(v) => setNSynthetic(Math.round(v))} paper="paper: 6000" deviates={nSynthetic !== 6000} testId="study-n" />}
-        {kind === 'cross-validation' && (
+        {isLambda && (
+          <label className="setting">
+            <span>λ values</span>
+            <input type="text" value={lambdaText} onChange={(e) => setLambdaText(e.target.value)} data-testid="study-lambdas" aria-invalid={typeof lambdas === 'string'} />
+            <span className={typeof lambdas === 'string' ? 'error-text small' : 'paper-value'}>{typeof lambdas === 'string' ? lambdas : 'paper: 1 (M3); Section 6 proposes varying it'}</span>
+          </label>
+        )}
+        {(kind === 'cross-validation' || isLambda) && (
           <>
             <NumberField label="folds (groups merged)" value={folds} min={2} step={1} onChange={(v) => setFolds(Math.round(v))} paper="paper: 5 sessions" testId="study-folds" />
             <label className="chip">
@@ -149,7 +223,16 @@ export function StudiesPanel() {
           disabled={!canRun}
           onClick={() =>
             void runStudy(
-              { kind, models, overrides: { epochs, widthScale: train.widthScale, batchSize: train.batchSize, seed: train.seed }, nSynthetic, folds, firstFoldOnly, seed: train.seed },
+              {
+                kind,
+                models: chosen,
+                overrides: { epochs, widthScale: train.widthScale, batchSize: train.batchSize, seed: train.seed },
+                nSynthetic,
+                folds,
+                firstFoldOnly,
+                seed: train.seed,
+                ...(isLambda && typeof lambdas !== 'string' ? { lambdas } : {}),
+              },
               a!.id,
               needsB ? b!.id : null,
             )
@@ -177,6 +260,8 @@ export function StudiesPanel() {
       {st?.error && <p className={st.status === 'failed' ? 'error-text' : 'muted'} data-testid="study-error">{st.error}</p>}
       {st?.outcome?.table && <OutcomeTable o={st.outcome} />}
       {st?.outcome?.lines && <Fig6 o={st.outcome} />}
+      {st?.outcome?.lambda && <LambdaPlots o={st.outcome} />}
+      {st?.status === 'done' && <p className="small muted" data-testid="study-kept">{st.keptWith ? `Kept in the notebook with run ${st.keptWith}.` : 'Not kept: train or reopen a run first, and its notebook entry keeps the study results.'}</p>}
     </div>
   );
 }

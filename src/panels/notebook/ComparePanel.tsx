@@ -25,7 +25,7 @@ export function ComparePanel() {
   }, [runs]);
   const layout = useMemo<Partial<Layout>>(() => ({ title: { text: 'Reconstruction loss per epoch (solid: train, dashed: validation)', font: { size: 12 } }, xaxis: { title: { text: 'epoch' } }, yaxis: { title: { text: 'loss' } }, legend: { font: { size: 10 } } }), []);
   if (runs.length < 2) return null;
-  const metrics = runs.map((r) => r.evaluations[r.evaluations.length - 1]?.result as Metrics | undefined);
+  const metrics = runs.map((r) => r.evaluations.filter((e) => e.kind === 'run metrics').pop()?.result as Metrics | undefined);
   return (
     <div className="panel" data-testid="compare-panel">
       <div className="row">

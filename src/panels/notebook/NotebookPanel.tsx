@@ -8,7 +8,7 @@ import { openStoredRun } from '../../state/trainingActions';
 const mb = (b: number) => `${(b / 1e6).toFixed(b < 1e7 ? 1 : 0)} MB`;
 
 function lastMetric(r: RunRecord): string {
-  const ev = r.evaluations[r.evaluations.length - 1]?.result as { metric1Set1?: { uar: number }; metric2Set2?: { uar: number }; fid?: number } | undefined;
+  const ev = r.evaluations.filter((e) => e.kind === 'run metrics').pop()?.result as { metric1Set1?: { uar: number }; metric2Set2?: { uar: number }; fid?: number } | undefined;
   if (ev?.metric1Set1) return `M1 ${(100 * ev.metric1Set1.uar).toFixed(0)}%, M2 ${ev.metric2Set2 ? (100 * ev.metric2Set2.uar).toFixed(0) + '%' : 'n/a'}, FID ${ev.fid?.toFixed(1)}`;
   const last = r.losses[r.losses.length - 1];
   return last ? `recon ${last.train.recon?.toFixed(3)}` : 'no epoch yet';
