@@ -125,7 +125,10 @@ export function optimise(opt: tf.Optimizer, vars: Variable[], f: () => Scalar, c
   if (clipNorm !== null) {
     const names = Object.keys(grads);
     tf.tidy(() => {
-      const sq = tf.addN(names.map((k) => tf.sum(tf.square(grads[k]))));
+      // Summed pairwise, not with tf.addN: tfjs-backend-webgpu 4.22's AddN binds every input as
+      // a storage buffer and silently returns garbage past WebGPU's limit of 8 (issue #12: the
+      // clip was wrong on WebGPU; tests/compute/gpu/parity.test.ts). Same order as addN on CPU.
+      const sq = names.map((k) => tf.sum(tf.square(grads[k]))).reduce((a, b) => tf.add(a, b));
       const norm = tf.sqrt(sq);
       // factor = min(1, clip / norm); a non-finite norm gives a non-finite factor, which the
       // divergence guard then sees in the weights.

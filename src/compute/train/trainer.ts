@@ -22,6 +22,7 @@ import type { Dataset } from '../data/dataset';
 import { applyStandardisation, fitStandardisation, undoStandardisation, type Standardisation } from '../data/standardise';
 import { createModel } from '../models/index';
 import type { GanModel, StepId } from '../models/ganModel';
+import { GpuFastPath } from '../gpu/fastPath';
 import { deriveSeed, Rng, type RngState } from './rng';
 import { STEP_KEYS, validateSettings, type StepKey, type StepOptimizerSettings, type TrainSettings } from './settings';
 import {
@@ -78,6 +79,21 @@ export interface RunEpochOptions {
   shouldStop?: () => boolean;
   /** Yield to the event loop every this many batches (default 1). */
   yieldEvery?: number;
+  /**
+   * Called after each mini-batch with its losses (lossKeys order, step 1 as optimised, i.e.
+   * before reportValue). For parity tests and the GPU bench: on the fast path this costs a
+   * readback per batch.
+   */
+  onBatchLosses?: (losses: Float32Array) => void;
+}
+
+/**
+ * How the trainer trains. 'auto' (default): the fast WebGPU path (src/compute/gpu, issue #12)
+ * whenever tfjs runs on WebGPU, the plain tfjs path otherwise or if the fast path cannot be
+ * built; 'plain': always plain tfjs ops.
+ */
+export interface TrainerOptions {
+  path?: 'auto' | 'plain';
 }
 
 export type LearningRateUpdate = Partial<Record<StepKey, Partial<StepOptimizerSettings>>>;
@@ -153,8 +169,12 @@ export class Trainer {
   private snapshot: Tensor[] = [];
   private partial: PartialEpoch | null = null;
   private disposed = false;
+  private readonly trainLabels: Int32Array;
+  private fast: GpuFastPath | null = null;
+  /** Why the fast path is not used (null when it is). */
+  readonly fastPathNote: string | null;
 
-  constructor(train: Dataset, val: Dataset | null, settings: TrainSettings) {
+  constructor(train: Dataset, val: Dataset | null, settings: TrainSettings, options: TrainerOptions = {}) {
     const errs = validateSettings(settings);
     if (errs.length) throw new Error(`invalid settings: ${errs.join('; ')}`);
     if (train.n < 1) throw new Error('the training split is empty');
@@ -172,7 +192,9 @@ export class Trainer {
     if (this.model.aux) this.lossKeys.push('aux');
     this.optimizers = createOptimizers(this.model, this.settingsValue);
     this.nTrain = train.n;
-    this.trainX = tf.tensor2d(applyStandardisation(train.features, this.standardisation), [train.n, this.d]);
+    const trainZ = applyStandardisation(train.features, this.standardisation);
+    this.trainX = tf.tensor2d(trainZ, [train.n, this.d]);
+    this.trainLabels = Int32Array.from(train.labels);
     this.trainC = this.model.oneHot(train.labels);
     if (val && val.n > 0) {
       this.nVal = val.n;
@@ -186,7 +208,30 @@ export class Trainer {
     this.trainRng = new Rng(deriveSeed(seed, 'train'));
     this.generateRng = new Rng(deriveSeed(seed, 'generate'));
     this.vars = this.model.namedVariables();
+    let note: string | null = null;
+    if (options.path === 'plain') note = 'plain tfjs path requested';
+    else if (tf.getBackend() !== 'webgpu') note = `backend ${tf.getBackend()} (the fast path needs WebGPU)`;
+    else {
+      try {
+        this.fast = new GpuFastPath({ model: this.model, trainX: trainZ, nTrain: train.n, settings: this.settingsValue });
+      } catch (e) {
+        // Fallback: the plain tfjs path trains the same model.
+        note = `fast path unavailable: ${(e as Error).message}`;
+        this.fast = null;
+      }
+    }
+    this.fastPathNote = note;
     this.takeSnapshot();
+  }
+
+  /** Which path trains: 'fast' (WebGPU kernels, src/compute/gpu) or 'plain' (tfjs ops). */
+  get path(): 'fast' | 'plain' {
+    return this.fast ? 'fast' : 'plain';
+  }
+
+  /** The fast path's dispatches per iteration (with / without the D2 update), or null. */
+  get fastDispatches(): { d2train: number; d2eval: number } | null {
+    return this.fast ? { ...this.fast.dispatchesPerIteration } : null;
   }
 
   /** A copy of the settings in force (learning rates included). */
@@ -241,6 +286,7 @@ export class Trainer {
       this.partial = { order: this.trainRng.permutation(this.nTrain), batch: 0, sums: new Float64Array(keys.length), ms: 0 };
     }
     const p = this.partial;
+    if (this.fast) return this.runEpochFast(p, opts);
     const yieldEvery = Math.max(1, opts.yieldEvery ?? 1);
     let t0 = performance.now();
     while (p.batch < batches) {
@@ -253,6 +299,7 @@ export class Trainer {
       const lossT = this.trainBatch(rows, runD2);
       const vals = await lossT.data();
       lossT.dispose();
+      opts.onBatchLosses?.(Float32Array.from(vals as Float32Array));
       for (let i = 0; i < keys.length; i++) {
         if (!Number.isFinite(vals[i])) {
           p.ms = 0;
@@ -268,6 +315,72 @@ export class Trainer {
         t0 = performance.now();
       }
     }
+    return this.finishEpoch(p, t0);
+  }
+
+  /**
+   * The fast path's epoch (src/compute/gpu/fastPath.ts): the same batches, the same random
+   * draws in the same order, one submit per batch; losses are summed on the GPU and read once,
+   * at the end or when stopped. A non-finite loss is therefore seen at the end of the epoch
+   * (not at its batch); the guard then restores the last good epoch as on the plain path.
+   */
+  private async runEpochFast(p: PartialEpoch, opts: RunEpochOptions): Promise<EpochResult> {
+    const fast = this.fast!;
+    const s = this.settingsValue;
+    const B = s.batchSize;
+    const batches = this.batchesPerEpoch;
+    const keys = this.lossKeys;
+    const m = this.model;
+    fast.beginEpoch(this.optimizers, s);
+    const labels = new Int32Array(B);
+    let t0 = performance.now();
+    let lastYield = t0;
+    const collect = async () => {
+      const sums = await fast.endEpoch(this.optimizers);
+      for (let i = 0; i < keys.length; i++) p.sums[i] += sums[i];
+    };
+    while (p.batch < batches) {
+      if (opts.shouldStop?.()) {
+        await collect();
+        p.ms += performance.now() - t0;
+        return { cancelled: true, batch: p.batch, batches };
+      }
+      const rows = p.order.subarray(p.batch * B, Math.min(this.nTrain, (p.batch + 1) * B));
+      const n = rows.length;
+      const runD2 = s.d2RatioMode === 'epoch' ? this.epoch % s.d2Ratio === 0 : p.batch % s.d2Ratio === 0;
+      for (let i = 0; i < n; i++) labels[i] = this.trainLabels[rows[i]];
+      // The plain path draws step 2's, then step 4's and step 5's samples from trainRng.
+      const fakes = [m.sampleLatent(n, this.trainRng)];
+      if (m.d2) fakes.push(m.sampleLatent(n, this.trainRng), m.sampleLatent(n, this.trainRng));
+      fast.iteration(rows, labels.subarray(0, n), fakes, runD2);
+      if (opts.onBatchLosses) opts.onBatchLosses((await fast.lastLosses()).slice(0, keys.length));
+      p.batch++;
+      opts.onBatch?.(p.batch, batches);
+      // Yield (for pause and progress) at most every ~16 ms, waiting for the GPU to catch up
+      // (back-pressure, not a readback).
+      const now = performance.now();
+      if (now - lastYield > 16 && p.batch < batches) {
+        p.ms += now - t0;
+        await fast.drain();
+        await yieldToEventLoop();
+        t0 = lastYield = performance.now();
+      }
+    }
+    await collect();
+    for (let i = 0; i < keys.length; i++) {
+      if (!Number.isFinite(p.sums[i])) {
+        p.ms = 0;
+        return this.diverge(LOSS_STEP[keys[i]], keys[i], `became ${p.sums[i]} during the epoch (batch losses are summed on the GPU and checked once per epoch)`);
+      }
+    }
+    return this.finishEpoch(p, t0);
+  }
+
+  /** After the last batch: the weight check, the validation scores, the epoch's record. */
+  private async finishEpoch(p: PartialEpoch, t0: number): Promise<EpochResult> {
+    const s = this.settingsValue;
+    const batches = this.batchesPerEpoch;
+    const keys = this.lossKeys;
     // Weights: a non-finite weight with finite losses can still happen (e.g. an overflow in the
     // last update); find the part it is in.
     const bad = await this.nonFiniteParts();
@@ -478,6 +591,8 @@ export class Trainer {
     this.disposed = true;
     disposeOptimizers(this.optimizers);
     this.optimizers = {};
+    this.fast?.dispose();
+    this.fast = null;
     for (const t of this.snapshot) t.dispose();
     this.snapshot = [];
     this.trainX.dispose();
@@ -578,7 +693,9 @@ export class Trainer {
 
   private takeSnapshot(): void {
     for (const t of this.snapshot) t.dispose();
-    this.snapshot = this.vars.map(([, v]) => tf.clone(v));
+    // The fast path copies its weights into the variables' own buffers at the end of an epoch,
+    // so the snapshot must not share them (tf.clone would): take real copies then.
+    this.snapshot = this.vars.map(([, v]) => (this.fast ? tf.tidy(() => tf.add(v, tf.scalar(0))) : tf.clone(v)));
   }
 
   /** Restore the last good epoch's weights, reset optimizers and the partial epoch. */
@@ -606,6 +723,6 @@ export class Trainer {
   }
 }
 
-export function createTrainer(train: Dataset, val: Dataset | null, settings: TrainSettings): Trainer {
-  return new Trainer(train, val, settings);
+export function createTrainer(train: Dataset, val: Dataset | null, settings: TrainSettings, options: TrainerOptions = {}): Trainer {
+  return new Trainer(train, val, settings, options);
 }
