@@ -828,8 +828,9 @@ export class GpuFastPath {
       const d2in5 = { off: alloc((aux ? 2 : 1) * B * d2ld), ld: d2ld };
       job(JOB.onehot, slotCols(d2in5, d), K, fakeLab(2));
       const code5 = codeOf(2);
-      // With AUX, rows [n, 2n) hold dec(code) with a zero one-hot slot (never written).
+      // With AUX, rows [n, 2n) hold dec(code) with a zeroed one-hot slot (AUX must not see c).
       const auxHalf = rowsOf(d2in5, n);
+      if (aux) job(JOB.zero, slotCols(auxHalf, d), K, 0);
       const dec5 = fwd(dec, 0, dec.layers.length, code5, 1, { off: d2in5.off, ld: d2ld }, aux ? { off: auxHalf.off, ld: d2ld } : undefined);
       let dcode5: View | null;
       const cgCols = cg ? cd : 0;

@@ -305,11 +305,13 @@ fn main(@builtin(local_invocation_index) li : u32, @builtin(workgroup_id) wid : 
 
 /** Uniform words of the batch preparation (jobs of 6 words from PREP.jobs). */
 export const PREP = { nJobs: 0, n: 1, maxCols: 2, d: 3, jobs: 4, jobWords: 6, maxJobs: 20 } as const;
-export const JOB = { gather: 0, onehot: 1, copy: 2 } as const;
+export const JOB = { gather: 0, onehot: 1, copy: 2, zero: 3 } as const;
 
 /**
  * Fill this iteration's inputs in the workspace from I and the resident dataset: gather rows
- * (D[I[src + r]]), one-hot classes (I[src + r]), copy latent samples (I[src + r * cols + c]).
+ * (D[I[src + r]]), one-hot classes (I[src + r]), copy latent samples (I[src + r * cols + c]),
+ * zeros (AUX's one-hot slot: the full and the short last batch share the workspace, so rows
+ * of one may hold the other's classes).
  */
 export function prepareShader(): string {
   return `${HEADER}
@@ -326,7 +328,7 @@ fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups)
       var v = 0.0;
       if (kind == ${JOB.gather}u) { v = D[I[src + r] * u(${PREP.d}) + c]; }
       else if (kind == ${JOB.onehot}u) { v = select(0.0, 1.0, I[src + r] == c); }
-      else { v = bitcast<f32>(I[src + r * cols + c]); }
+      else if (kind == ${JOB.copy}u) { v = bitcast<f32>(I[src + r * cols + c]); }
       S[dst + r * ld + c] = v;
     }
   }
