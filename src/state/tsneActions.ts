@@ -1,6 +1,6 @@
 /** Fig. 4: one joint t-SNE of real and synthetic rows, in its own worker, streamed. */
 import * as Comlink from 'comlink';
-import type { EmbedSource, TsneApi, TsneFrame, TsnePoints, TsneRunOptions } from '../api';
+import type { EmbedSource, TsneApi, TsneFrame, TsnePoints, TsneProbe, TsneRunOptions } from '../api';
 import { getState, setState } from './store';
 
 let remote: Comlink.Remote<TsneApi> | null = null;
@@ -46,6 +46,18 @@ export async function runTsne(opts: TsneRunOptions): Promise<void> {
   } catch (e) {
     if (mine()) setState((st) => ({ tsne: st.tsne && { ...st.tsne, status: 'failed', error: e instanceof Error ? e.message : String(e) } }));
   }
+}
+
+/** The worker's measured speed (default cap); asked once, shared by every panel mount. */
+let probe: Promise<TsneProbe> | null = null;
+export function probeTsne(): Promise<TsneProbe> {
+  probe ??= tsneWorker()
+    .probe()
+    .catch((e: unknown) => {
+      probe = null;
+      throw e;
+    });
+  return probe;
 }
 
 export async function cancelTsne(): Promise<void> {

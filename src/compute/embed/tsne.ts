@@ -32,7 +32,9 @@ import pairwiseDistances from 'tsne-js/dist/pairwise-distances.js';
 import jointProbabilities from 'tsne-js/dist/joint-probabilities.js';
 import klDivergence from 'tsne-js/dist/kl-divergence.js';
 import { Rng } from '../train/rng';
-import { fitPca, pcaTransform } from './pca';
+import { prepareTsneMatrix, resolveLearningRate } from './tsneInput';
+
+export { prepareTsneMatrix, resolveLearningRate };
 
 export interface TsneOptions {
   /** Perplexity (tsne-js default 30). Clipped to (n - 1) / 3 for small inputs. */
@@ -80,6 +82,8 @@ export interface TsneFrame {
   phase: 'init' | 'exaggeration' | 'final';
   done: boolean;
   elapsedMs: number;
+  /** What made it, in words (e.g. "fast t-SNE, Barnes-Hut in plain TS"); set by the worker. */
+  engine?: string;
 }
 
 export interface TsneResult {
@@ -121,27 +125,7 @@ export function withSeededMathRandom<T>(seed: number, fn: () => T): T {
 
 /** PCA / standardisation of the input as TsneOptions asks; returns rows as number[][]. */
 export function prepareTsneInput(data: Float32Array, n: number, d: number, opts: TsneOptions = {}): { rows: number[][]; dim: number } {
-  if (data.length !== n * d) throw new Error(`t-SNE: data has ${data.length} values, expected ${n} x ${d}`);
-  let x: Float32Array = data;
-  let dim = d;
-  if (opts.standardize) {
-    x = new Float32Array(data.length);
-    for (let j = 0; j < d; j++) {
-      let m = 0;
-      for (let i = 0; i < n; i++) m += data[i * d + j];
-      m /= n;
-      let v = 0;
-      for (let i = 0; i < n; i++) v += (data[i * d + j] - m) ** 2;
-      const s = Math.sqrt(v / Math.max(n - 1, 1)) || 1;
-      for (let i = 0; i < n; i++) x[i * d + j] = (data[i * d + j] - m) / s;
-    }
-  }
-  const pcaDims = opts.pcaDims ?? 50;
-  if (pcaDims > 0 && d > pcaDims && n > 1) {
-    const model = fitPca(x, n, d, pcaDims, { seed: opts.seed ?? 0 });
-    x = pcaTransform(model, x, n);
-    dim = model.k;
-  }
+  const { x, dim } = prepareTsneMatrix(data, n, d, opts);
   const rows: number[][] = new Array(n);
   for (let i = 0; i < n; i++) rows[i] = Array.from(x.subarray(i * dim, (i + 1) * dim));
   return { rows, dim };
@@ -424,12 +408,6 @@ export const TSNE_JS_EXACT: Readonly<Pick<TsneOptions, 'learningRate' | 'gains' 
   gains: 'tsne-js',
   earlyStop: true,
 };
-
-/** The learning rate a run uses: a number as given, 'auto' = max(n / (4 * exaggeration), 50). */
-export function resolveLearningRate(lr: number | 'auto' | undefined, n: number, earlyExaggeration = 4): number {
-  if (lr === undefined || lr === 'auto') return Math.max(n / (4 * earlyExaggeration), 50);
-  return lr;
-}
 
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();

@@ -5,7 +5,6 @@
  */
 import { describe, expect, test } from 'vitest';
 import { runTsne, TSNE_JS_EXACT, TsneSession, tsneJsReference, withSeededMathRandom, type TsneFrame } from '../../../src/compute/embed/tsne';
-import { loadCsv } from '../helpers';
 import { Rng } from '../../../src/compute/train/rng';
 
 /** K blobs in d dims: class k centred at sep * e_k. */
@@ -135,19 +134,8 @@ describe('t-SNE (tsne-js, stepped)', () => {
     expect(knnAgreement(res.layout, labels, 1)).toBeGreaterThan(0.95);
   });
 
-  test('EmoDB angry/happy/neutral/sad (382-D -> PCA 50 -> 2-D): 5-NN class agreement well above chance', async () => {
-    const ds = loadCsv('emodb-is09.csv', { labelColumn: 'label', keepClasses: ['angry', 'happy', 'neutral', 'sad'] });
-    expect(ds.d).toBe(382);
-    const counts = [0, 0, 0, 0];
-    for (const l of ds.labels) counts[l]++;
-    const chance = counts.reduce((s, c) => s + (c / ds.n) ** 2, 0); // a random neighbour's class
-    const t0 = performance.now();
-    const res = await runTsne(ds.features, ds.n, ds.d, { iterations: 300, seed: 1, perplexity: 30, standardize: true });
-    const ms = performance.now() - t0;
-    const agree = knnAgreement(res.layout, ds.labels, 5);
-    console.log(`EmoDB t-SNE: n=${ds.n}, ${res.steps} steps in ${Math.round(ms)} ms (setup ${Math.round(res.setupMs)} ms); 5-NN agreement ${agree.toFixed(3)}, chance ${chance.toFixed(3)}`);
-    expect(agree).toBeGreaterThan(Math.max(0.65, 2.2 * chance)); // measured 0.78 (chance 0.27)
-  });
+  // EmoDB's four classes: tsne-js's layout is checked beside the fast t-SNE's in fastTsne.test.ts
+  // (a 180-row subset: the whole 339 rows took 28 s of the 30 s test budget).
 });
 
 describe('jointTsne (Fig. 4 in one call)', () => {
