@@ -1,0 +1,166 @@
+/**
+ * The browser bench's worker (src/bench/browserBench.ts): one tfjs backend per worker (tfjs
+ * cannot re-initialise WASM with other flags in the same realm), the app's own backend loaders
+ * and trainer, and the same timing as the Node bench (src/bench/benchMain.ts): one warm-up
+ * mini-batch, then timed mini-batches of the first (D2-training) epoch, extrapolated to the
+ * epoch's batch count.
+ */
+import { tf } from '../../compute/tf';
+import { selectBackend, type BackendLoader, type BackendName } from '../../compute/backend';
+import type { Dataset } from '../../compute/data/dataset';
+import { defaultsFor, type ModelKind } from '../../compute/train/settings';
+import { createTrainer } from '../../compute/train/trainer';
+import { loaders, wasmLoader } from '../../../workers/backendLoaders';
+
+export interface BenchConfig {
+  /** e.g. 'wasm-2t': the backend, and for WASM the thread count. */
+  label: string;
+  backend: BackendName;
+  wasmThreads?: number;
+  models: ModelKind[];
+  dataUrl: string;
+  rows: number;
+  /** Most mini-batches timed per cell (after the warm-up one). */
+  batches: number;
+  /** Stop timing a cell once its timed batches took this long (at least one is timed). */
+  budgetMs: number;
+}
+
+export interface BenchCell {
+  label: string;
+  backend: string;
+  detail: string;
+  model: ModelKind;
+  d: number;
+  rows: number;
+  batchesPerEpoch: number;
+  batchesTimed: number;
+  warmupMs: number;
+  msPerBatch: number;
+  epochSeconds: number;
+  /** GPU dispatches (WebGPU) or draw calls (WebGL) per timed mini-batch; null elsewhere. */
+  dispatchesPerBatch: number | null;
+}
+
+export type BenchMessage =
+  | { type: 'ready'; backend: string; detail: string; rejected: string[] }
+  | { type: 'cell'; cell: BenchCell }
+  | { type: 'done' }
+  | { type: 'error'; message: string };
+
+/** The shared corpora's layout: label column `label`, features f1..fd (as benchMain.ts reads them). */
+function parseFeatures(text: string, name: string): Dataset {
+  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
+  const header = lines[0].split(',');
+  const featCols = header.map((h, i) => (/^f\d+$/.test(h) ? i : -1)).filter((i) => i >= 0);
+  const labelCol = header.indexOf('label');
+  const rows = lines.slice(1).map((l) => l.split(','));
+  const classNames = Array.from(new Set(rows.map((r) => r[labelCol]))).sort();
+  const d = featCols.length;
+  const features = new Float32Array(rows.length * d);
+  const labels = new Int32Array(rows.length);
+  rows.forEach((r, i) => {
+    featCols.forEach((c, j) => (features[i * d + j] = Number(r[c])));
+    labels[i] = classNames.indexOf(r[labelCol]);
+  });
+  return { name, features, n: rows.length, d, featureNames: featCols.map((c) => header[c]), labels, classNames };
+}
+
+function repeatRows(ds: Dataset, n: number): Dataset {
+  const features = new Float32Array(n * ds.d);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = i % ds.n;
+    features.set(ds.features.subarray(j * ds.d, (j + 1) * ds.d), i * ds.d);
+    labels[i] = ds.labels[j];
+  }
+  return { ...ds, features, n, labels };
+}
+
+/** Counts GPU work submitted from this worker: WebGPU dispatches and WebGL draw calls. */
+let dispatches = 0;
+function countDispatches(): void {
+  const g = self as unknown as Record<string, { prototype: Record<string, unknown> } | undefined>;
+  const wrap = (cls: string, method: string) => {
+    const proto = g[cls]?.prototype;
+    const orig = proto?.[method];
+    if (!proto || typeof orig !== 'function') return;
+    proto[method] = function (this: unknown, ...args: unknown[]) {
+      dispatches++;
+      return (orig as (...a: unknown[]) => unknown).apply(this, args);
+    };
+  };
+  wrap('GPUComputePassEncoder', 'dispatchWorkgroups');
+  wrap('GPUComputePassEncoder', 'dispatchWorkgroupsIndirect');
+  wrap('WebGL2RenderingContext', 'drawElements');
+  wrap('WebGL2RenderingContext', 'drawArrays');
+}
+
+const post = (m: BenchMessage) => self.postMessage(m);
+
+async function run(cfg: BenchConfig): Promise<void> {
+  countDispatches();
+  const loader: BackendLoader = cfg.backend === 'wasm' ? wasmLoader(cfg.wasmThreads ?? 1) : loaders[cfg.backend];
+  const report = await selectBackend({ loaders: { [cfg.backend]: loader }, forced: cfg.backend });
+  if (report.active !== cfg.backend) throw new Error(`${cfg.backend} did not start`);
+  post({ type: 'ready', backend: report.active, detail: report.detail, rejected: report.rejected.map((r) => `${r.name}: ${r.reason}`) });
+  const text = await (await fetch(cfg.dataUrl)).text();
+  const ds = repeatRows(parseFeatures(text, cfg.dataUrl.split('/').pop() ?? 'data'), cfg.rows);
+  const gpu = cfg.backend === 'webgpu' || cfg.backend === 'webgl';
+  for (const model of cfg.models) {
+    const t = createTrainer(ds, null, { ...defaultsFor(model), widthScale: 1, batchSize: 64 });
+    const per = t.batchesPerEpoch;
+    let done = 0;
+    let t0 = performance.now();
+    let warmupMs = 0;
+    let timed = 0;
+    let d0 = 0;
+    let timedMs = 0;
+    const r = await t.runEpoch({
+      onBatch: (b) => {
+        done = b;
+        const now = performance.now();
+        if (b === 1) {
+          warmupMs = now - t0;
+          d0 = dispatches;
+        } else {
+          timed = b - 1;
+        }
+        timedMs = b === 1 ? 0 : now - t0 - warmupMs;
+      },
+      shouldStop: () => done >= per || (done >= 2 && (timed >= cfg.batches || timedMs >= cfg.budgetMs)),
+      yieldEvery: 1000,
+    });
+    const timedDispatches = dispatches - d0;
+    t.dispose();
+    if ('diverged' in r) throw new Error(`${model} diverged on ${report.active}: ${r.diverged.message}`);
+    if (timed === 0) throw new Error(`no batch timed for ${model} (epoch has ${per} batches)`);
+    const msPerBatch = timedMs / timed;
+    post({
+      type: 'cell',
+      cell: {
+        label: cfg.label,
+        backend: report.active,
+        detail: report.detail,
+        model,
+        d: ds.d,
+        rows: ds.n,
+        batchesPerEpoch: per,
+        batchesTimed: timed,
+        warmupMs,
+        msPerBatch,
+        epochSeconds: (msPerBatch * per) / 1000,
+        dispatchesPerBatch: gpu ? timedDispatches / timed : null,
+      },
+    });
+    t0 = performance.now();
+  }
+  tf.disposeVariables();
+}
+
+self.onmessage = (e: MessageEvent<BenchConfig>) => {
+  run(e.data).then(
+    () => post({ type: 'done' }),
+    (err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+  );
+};
