@@ -14,9 +14,11 @@ export interface GpuCounts {
   buffers: number;
   readbacks: number;
   writes: number;
+  /** GPUBuffer.destroy calls: buffers - destroyed = buffers alive (tfjs destroys its upload staging buffers). */
+  destroyed: number;
 }
 
-export const zeroCounts = (): GpuCounts => ({ dispatches: 0, passes: 0, submits: 0, buffers: 0, readbacks: 0, writes: 0 });
+export const zeroCounts = (): GpuCounts => ({ dispatches: 0, passes: 0, submits: 0, buffers: 0, readbacks: 0, writes: 0, destroyed: 0 });
 
 export function diffCounts(a: GpuCounts, b: GpuCounts): GpuCounts {
   return {
@@ -26,13 +28,14 @@ export function diffCounts(a: GpuCounts, b: GpuCounts): GpuCounts {
     buffers: a.buffers - b.buffers,
     readbacks: a.readbacks - b.readbacks,
     writes: a.writes - b.writes,
+    destroyed: a.destroyed - b.destroyed,
   };
 }
 
 /** Counts divided by n (per iteration), rounded to 0.1. */
 export function perIteration(c: GpuCounts, n: number): GpuCounts {
   const r = (v: number) => Math.round((v / n) * 10) / 10;
-  return { dispatches: r(c.dispatches), passes: r(c.passes), submits: r(c.submits), buffers: r(c.buffers), readbacks: r(c.readbacks), writes: r(c.writes) };
+  return { dispatches: r(c.dispatches), passes: r(c.passes), submits: r(c.submits), buffers: r(c.buffers), readbacks: r(c.readbacks), writes: r(c.writes), destroyed: r(c.destroyed) };
 }
 
 type Proto = Record<string, unknown>;
@@ -63,6 +66,7 @@ export function installDispatchCounter(): GpuCounts {
   wrap('GPUQueue', 'submit', () => c.submits++);
   wrap('GPUQueue', 'writeBuffer', () => c.writes++);
   wrap('GPUDevice', 'createBuffer', () => c.buffers++);
+  wrap('GPUBuffer', 'destroy', () => c.destroyed++);
   // A readback is a map for reading (mode 1 = GPUMapMode.READ); maps for writing are uploads.
   wrap('GPUBuffer', 'mapAsync', (args) => {
     if (((args[0] as number) & 1) !== 0) c.readbacks++;

@@ -485,13 +485,12 @@ export class GpuFastPath {
       const stepVars = this.model.stepVariables(s);
       const order = Object.keys(Object.fromEntries(stepVars.map((v) => [v.name, 0])));
       if (!opt.accumulations) opt.accumulations = [];
-      const byName = new Map<string, Variable>();
-      for (const a of opt.accumulations) if (a) byName.set(a.originalName, a.variable);
       for (const v of stepVars) {
         const rec = this.vars.find((x) => x.v === v)!;
-        let acc = byName.get(`${v.name}/momentum`) ?? null;
+        // By position, as tfjs uses them (after setOptimizerState the names are another run's).
+        const i = order.indexOf(v.name);
+        let acc = opt.accumulations[i]?.variable ?? null;
         if (!acc && create) {
-          const i = order.indexOf(v.name);
           acc = tf.tidy(() => tf.zerosLike(v).variable(false));
           opt.accumulations[i] = { originalName: `${v.name}/momentum`, variable: acc };
         }

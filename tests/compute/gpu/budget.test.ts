@@ -5,7 +5,8 @@
  * 1 submit, 0 new buffers, 0 readbacks (the losses are read once per epoch), 1 upload
  * (queue.writeBuffer of the batch's indices and samples). The counts do not depend on d or the
  * widths (only on the layer count), so the small models count what the paper's sizes count;
- * M1 is also counted at the paper's size (d = 1582, batch 64, width 1).
+ * M1 is also counted at the paper's d = 1582 and batch 64 (width scale 0.1: at width 1 two
+ * iterations took ~39 s on lavapipe here; `npm run bench -- --only gpu` counts width 1).
  */
 import { describe, expect, test } from 'vitest';
 import { blobs } from '../helpers';
@@ -61,9 +62,9 @@ describe.skipIf(!adapter)(`dispatch budget of the fast path (${adapter})`, () =>
     });
   }
 
-  test('m1 at the paper size (d = 1582, batch 64, width 1): the same counts', async () => {
+  test('m1 at d = 1582, batch 64: the same counts', async () => {
     await onWebgpu();
-    const { per } = await countIterations('m1', { d: 1582, n: 192, batch: 64, width: 1, iterations: 1 });
+    const { per } = await countIterations('m1', { d: 1582, n: 192, batch: 64, width: 0.1, iterations: 1 });
     console.log(`m1 d=1582: ${JSON.stringify(per)}`);
     expect(per.dispatches).toBeLessThanOrEqual(80);
     expect(per).toMatchObject({ passes: 1, submits: 1, buffers: 0, readbacks: 0, writes: 1 });
