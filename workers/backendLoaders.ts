@@ -27,9 +27,17 @@ const SOFTWARE_GPU = /swiftshader|llvmpipe|lavapipe|software|basic render/i;
  */
 export type WasmThreads = 'auto' | number;
 
+/**
+ * Workers whose nets are tiny (the toy lab's 2-D GANs): there each op is so small that handing
+ * it to a second thread costs more than it saves (toy lab, this machine: 6 training steps per
+ * second threaded vs 14-19 single-threaded), so 'auto' means one thread in them.
+ */
+const SINGLE_THREAD_WORKERS = new Set(['toy']);
+
 export function wasmThreadsFor(want: WasmThreads): number {
   const isolated = (self as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined';
   if (!isolated) return 1;
+  if (want === 'auto' && SINGLE_THREAD_WORKERS.has((self as { name?: string }).name ?? '')) return 1;
   const cores = Math.max(1, self.navigator?.hardwareConcurrency ?? 1);
   return want === 'auto' ? cores : Math.max(1, Math.floor(want));
 }
@@ -52,7 +60,8 @@ export function wasmLoader(want: WasmThreads = 'auto'): BackendLoader {
     });
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     if (threads <= 1) {
-      const why = want === 'auto' || want > 1 ? ' (the page is not cross-origin isolated)' : '';
+      const isolated = (self as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+      const why = !isolated && (want === 'auto' || want > 1) ? ' (the page is not cross-origin isolated)' : '';
       return { detail: `WebAssembly${simd ? ' SIMD' : ''}, single thread${why}` };
     }
     // Initialise here so the detail can say how many threads tfjs actually runs. tfjs-wasm caps
@@ -72,6 +81,9 @@ export function wasmLoader(want: WasmThreads = 'auto'): BackendLoader {
     return { detail: `WebAssembly${simd ? ' SIMD' : ''}, ${n} threads (cross-origin isolated)` };
   };
 }
+
+/** Every backend with WASM on one thread (for workers running tiny nets). */
+export const singleThreadLoaders = (): Record<BackendName, BackendLoader> => ({ ...loaders, wasm: wasmLoader(1) });
 
 export const loaders: Record<BackendName, BackendLoader> = {
   webgpu: async () => {
