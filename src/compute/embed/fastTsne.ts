@@ -265,7 +265,15 @@ export async function runFastTsne(data: Float32Array, n: number, d: number, opts
     done: iteration >= schedule.iterations,
     elapsedMs: now() - t0,
   });
-  onFrame?.(frame(Float32Array.from(Y0), 0, NaN, NaN));
+  const minGap = hooks.minFrameMs ?? 0;
+  let lastFrame = -Infinity;
+  /** Whether this chunk's frame goes out (throttled; the last always does). */
+  const due = (done: boolean): boolean => {
+    if (!done && now() - lastFrame < minGap) return false;
+    lastFrame = now();
+    return true;
+  };
+  if (due(false)) onFrame?.(frame(Float32Array.from(Y0), 0, NaN, NaN));
 
   if (method === 'tensor') {
     const engine = hooks.tensorEngine!(P, Y0, schedule);
@@ -281,7 +289,7 @@ export async function runFastTsne(data: Float32Array, n: number, d: number, opts
         iter += k;
         layout = Float32Array.from(r.layout);
         kl = r.kl;
-        onFrame?.(frame(Float32Array.from(layout), iter, kl, r.gradNorm));
+        if (onFrame && due(iter >= schedule.iterations)) onFrame(frame(Float32Array.from(layout), iter, kl, r.gradNorm));
       }
     } finally {
       engine.dispose();
@@ -294,7 +302,7 @@ export async function runFastTsne(data: Float32Array, n: number, d: number, opts
     if (yieldLoop) await nextTask();
     if (signal?.aborted) return cancelled(s.layout(), s.iteration, s.kl, setupMs);
     s.step(every);
-    onFrame?.(frame(s.layout(), s.iteration, s.kl, s.gradNorm));
+    if (onFrame && due(s.done)) onFrame(frame(s.layout(), s.iteration, s.kl, s.gradNorm));
   }
   return { layout: s.layout(), n, kl: s.kl, steps: s.iteration, iteration: s.iteration, cancelled: false, setupMs, iterateMs: now() - t0 - setupMs, gradient: method };
 }

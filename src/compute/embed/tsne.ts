@@ -331,6 +331,11 @@ export interface RunTsneControl {
   onFrame?: (frame: TsneFrame) => void;
   /** Yield to the event loop between chunks (default true; needed for cancel in a worker). */
   yieldBetweenChunks?: boolean;
+  /**
+   * Fast paths (fastTsne, umap): skip a chunk's frame when the last one went out less than this
+   * many ms ago (the first and last frames always go), so the page redraws a few times a second.
+   */
+  minFrameMs?: number;
 }
 
 /**

@@ -64,13 +64,18 @@ export async function runUmap(data: Float32Array, n: number, d: number, opts: Um
     phase: epoch === 0 ? 'init' : 'final', done: epoch >= epochs, elapsedMs: now() - t0,
   });
   onFrame?.(frame(0));
+  const minGap = control.minFrameMs ?? 0;
+  let lastFrame = now();
   let epoch = 0;
   while (epoch < epochs) {
     if (yieldLoop) await nextTask();
     if (signal?.aborted) return { layout: layout(), n, kl: NaN, steps: epoch, iteration: epoch, cancelled: true, setupMs, iterateMs: now() - t0 - setupMs };
     const stop = Math.min(epochs, epoch + every);
     while (epoch < stop) epoch = umap.step();
-    onFrame?.(frame(epoch));
+    if (onFrame && (epoch >= epochs || now() - lastFrame >= minGap)) {
+      lastFrame = now();
+      onFrame(frame(epoch));
+    }
   }
   return { layout: layout(), n, kl: NaN, steps: epoch, iteration: epoch, cancelled: false, setupMs, iterateMs: now() - t0 - setupMs };
 }

@@ -107,7 +107,7 @@ export function TsnePanel() {
           testId="tsne-cap"
         />
         <NumberField label="perplexity" value={perplexity} min={2} onChange={setPerplexity} paper="30 (usual)" />
-        <NumberField label={method === 'umap' ? 'epochs' : 'iterations'} value={iterations} min={10} step={50} onChange={(v) => setIterations(Math.round(v))} paper={method === 'fast-tsne' ? '1000 (bhtsne)' : '500'} testId="tsne-iterations" />
+        <NumberField label={method === 'umap' ? 'epochs' : 'iterations'} value={iterations} min={10} step={50} onChange={(v) => setIterations(Math.round(v))} paper={method === 'fast-tsne' ? '1000 (the 2008 paper)' : '500'} testId="tsne-iterations" />
         <NumberField label="seed" value={seed} step={1} onChange={(v) => setSeed(Math.round(v))} paper="initial layout" />
       </div>
       <div className="row">
