@@ -6,7 +6,7 @@
  * parity check (per-batch losses of both paths from the same seed).
  *
  *   npm run bench -- --only gpu [--models m1,m2,m3] [--d 1582] [--rows 5530] [--batch 64]
- *        [--width 1] [--batches N] [--parity 3] [--out bench-results]
+ *        [--width 1] [--batches N] [--parity 3] [--paths plain,fast] [--out bench-results]
  *
  * --batches N times N mini-batches after a 3-batch warm-up and extrapolates to the epoch (the
  * default on a software adapter, N = 2, where a paper-size epoch takes minutes); --batches 0
@@ -38,6 +38,7 @@ interface Args {
   width: number;
   batches: number | null;
   parity: number;
+  paths: Array<'plain' | 'fast'>;
   out: string;
   data: string;
 }
@@ -58,6 +59,7 @@ function parseArgs(argv: string[]): Args {
     width: Number(get('width') ?? 1),
     batches: b === undefined ? null : Number(b),
     parity: Number(get('parity') ?? 3),
+    paths: (get('paths') ?? 'plain,fast').split(',') as Array<'plain' | 'fast'>,
     out: get('out') ?? 'bench-results',
     data: get('data') ?? path.resolve(process.cwd(), '../shared/data'),
   };
@@ -191,8 +193,8 @@ async function main(): Promise<void> {
   const parities: Record<string, number> = {};
   for (const model of a.models) {
     const settings: TrainSettings = { ...defaultsFor(model), batchSize: a.batch, widthScale: a.width };
-    for (const p of ['plain', 'auto'] as const) {
-      const r = { model, ...(await measure(ds, settings, p, timed)) };
+    for (const p of a.paths) {
+      const r = { model, ...(await measure(ds, settings, p === 'fast' ? 'auto' : 'plain', timed)) };
       rows.push(r);
       const c = r.counts;
       console.log(
