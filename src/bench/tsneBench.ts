@@ -6,7 +6,8 @@
  * Data: 10 Gaussian clusters in 50-D (centres 3 sigma apart on random axes, seeded), as the
  * issue's "2000 points, 50-D". Sections:
  *   1. Node: the fast t-SNE's plain-TS path (what the CPU / WASM fallback runs) at each size,
- *      whole runs; its tfjs tensor path on WASM and on Node's WebGPU adapter (software
+ *      whole runs, and at the first size its layout scored (KL on the exact P, 10-NN) beside
+ *      the same run with the exact gradient and UMAP; its tfjs tensor path on WASM and on Node's WebGPU adapter (software
  *      lavapipe here: correctness, not GPU speed) timed over a few iterations and
  *      extrapolated; UMAP (umap-js, 500 epochs).
  *   2. Headless Chromium (Debian's, /usr/bin/chromium): a page with the embed code bundled by
@@ -26,6 +27,7 @@ import { tf } from '../compute/tf';
 import { prepareFastTsne, runFastTsne, type TsneSchedule } from '../compute/embed/fastTsne';
 import { createTensorEngine } from '../compute/embed/tsneTensor';
 import { runUmap } from '../compute/embed/umap';
+import { exactJointP, klDivergence, neighbourPreservation } from '../compute/embed/quality';
 import { Rng } from '../compute/train/rng';
 import { setupNodeWebgpu, useWebgpu } from '../compute/gpu/nodeWebgpu';
 
@@ -74,10 +76,14 @@ function log(s: string): void {
   console.log(s);
 }
 
+/** Layouts of the first size, scored at the end of the Node section (Barnes-Hut vs exact vs UMAP). */
+const firstLayouts: Array<{ method: string; layout: Float32Array; seconds: number; iterations: number }> = [];
+
 async function nodeSection(): Promise<void> {
   for (const n of SIZES) {
     const x = clusters(n, 50, 10, 1);
     const r = await runFastTsne(x, n, 50, { iterations: ITERATIONS, seed: 1 }, { yieldBetweenChunks: false });
+    if (n === SIZES[0]) firstLayouts.push({ method: `fast t-SNE (${r.gradient})`, layout: r.layout, seconds: (r.setupMs + r.iterateMs) / 1000, iterations: ITERATIONS });
     rows.push({ where: 'Node', method: `fast t-SNE, ${r.gradient} (plain TS)`, n, iterations: ITERATIONS, seconds: (r.setupMs + r.iterateMs) / 1000, extrapolated: false, note: `setup ${(r.setupMs / 1000).toFixed(1)} s, KL (sparse P) ${r.kl.toFixed(3)}` });
     log(`Node fast t-SNE n=${n}: ${((r.setupMs + r.iterateMs) / 1000).toFixed(1)} s (${r.gradient})`);
   }
@@ -132,8 +138,28 @@ async function nodeSection(): Promise<void> {
     const x = clusters(n, 50, 10, 1);
     const t0 = performance.now();
     const u = await runUmap(x, n, 50, { seed: 1 }, { yieldBetweenChunks: false });
+    if (n === SIZES[0]) firstLayouts.push({ method: 'UMAP (umap-js)', layout: u.layout, seconds: (performance.now() - t0) / 1000, iterations: u.iteration });
     rows.push({ where: 'Node', method: 'UMAP (umap-js, exact kNN)', n, iterations: u.iteration, seconds: (performance.now() - t0) / 1000, extrapolated: false });
     log(`Node UMAP n=${n}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+}
+
+/**
+ * tsne-js cannot do the issue's size in reasonable time (about an hour at 2000 points), so at
+ * that size the fast path's Barnes-Hut layout is scored against its own exact-gradient run
+ * (same P, seed, schedule) and UMAP, KL on the exact dense P.
+ */
+async function nodeQuality(): Promise<void> {
+  const n = SIZES[0];
+  const x = clusters(n, 50, 10, 1);
+  const t0 = performance.now();
+  const exact = await runFastTsne(x, n, 50, { iterations: ITERATIONS, seed: 1, gradient: 'exact' }, { yieldBetweenChunks: false });
+  firstLayouts.splice(1, 0, { method: 'fast t-SNE (exact)', layout: exact.layout, seconds: (performance.now() - t0) / 1000, iterations: ITERATIONS });
+  const P = exactJointP(x, n, 50, 30);
+  for (const l of firstLayouts) {
+    const q = { data: `ten 50-D clusters (${n} points), Node`, n, iterations: l.iterations, method: l.method, seconds: l.seconds, kl: klDivergence(P, l.layout, n), nn10: neighbourPreservation(x, n, 50, l.layout, 10) };
+    quality.push(q);
+    log(`quality ${q.data} ${q.method}: KL ${q.kl.toFixed(4)}, 10-NN ${q.nn10.toFixed(3)}`);
   }
 }
 
@@ -263,6 +289,7 @@ async function browserSection(): Promise<void> {
 }
 
 await nodeSection();
+if (QUALITY) await nodeQuality();
 if (BROWSER) await browserSection();
 
 const machine = `${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, Node ${process.version}`;
@@ -278,7 +305,7 @@ const md = [
   '',
   ...(quality.length
     ? [
-        'Quality (same data, seed 3, perplexity 30, same iterations; KL(P || Q) on one exact P for all methods; 10-NN preservation):',
+        'Quality (per data set: same data, seed and perplexity 30, same iterations for the t-SNEs; KL(P || Q) on one exact P for all methods; 10-NN preservation):',
         '',
         '| data | method | iterations | seconds | KL | 10-NN preservation |',
         '|---|---|---|---|---|---|',
