@@ -13,8 +13,9 @@
 
 export const UNIFORM_WORDS = 128; // 512 bytes per dispatch slot
 export const WG = 256;
-/** Matmul tile: 32 x 32 outputs per workgroup (16 x 16 threads, 2 x 2 each), K chunks of 16. */
+/** Matmul tile: 32 x 32 outputs per workgroup (16 x 16 threads, 2 x 2 each), K chunks of BK. */
 export const TILE = 32;
+const BK = 32;
 
 const HEADER = /* wgsl */ `
 @group(0) @binding(0) var<storage, read_write> P : array<f32>;
@@ -64,23 +65,23 @@ export function matmulShader(mode: MatmulMode): string {
       ? `let am = e % 32u; let ak = e / 32u; let m = row0 + am; let k = k0 + ak;
          var a = 0.0;
          if (m < M && k < K) { if (m < u(${MM.onesRow})) { a = S[u(${MM.aOff}) + k * u(${MM.lda}) + m]; } else { a = 1.0; } }
-         As[am * 16u + ak] = a;`
+         As[am * ${BK}u + ak] = a;`
       : mode === 'dx'
-        ? `let am = e / 16u; let ak = e % 16u; let m = row0 + am; let k = k0 + ak;
+        ? `let am = e / ${BK}u; let ak = e % ${BK}u; let m = row0 + am; let k = k0 + ak;
            var a = 0.0;
            if (m < M && k < K) {
              a = S[u(${MM.aOff}) + m * u(${MM.lda}) + k];
              if (u(${MM.hasDz2}) != 0u) { a = a + S[u(${MM.dz2Off}) + m * u(${MM.lda}) + k]; }
              if (u(${MM.relu}) != 0u && !(S[u(${MM.yOff}) + m * u(${MM.ldy}) + k] > 0.0)) { a = 0.0; }
            }
-           As[am * 16u + ak] = a;`
-        : `let am = e / 16u; let ak = e % 16u; let m = row0 + am; let k = k0 + ak;
+           As[am * ${BK}u + ak] = a;`
+        : `let am = e / ${BK}u; let ak = e % ${BK}u; let m = row0 + am; let k = k0 + ak;
            var a = 0.0;
            if (m < M && k < K) { a = S[u(${MM.aOff}) + m * u(${MM.lda}) + k]; }
-           As[am * 16u + ak] = a;`;
+           As[am * ${BK}u + ak] = a;`;
   const loadB =
     mode === 'dx'
-      ? `let bk = e % 16u; let bn = e / 16u; let k = k0 + bk; let n = col0 + bn;
+      ? `let bk = e % ${BK}u; let bn = e / ${BK}u; let k = k0 + bk; let n = col0 + bn;
          var b = 0.0;
          if (k < K && n < N) { b = P[u(${MM.bOff}) + n * u(${MM.ldb}) + k]; }
          Bs[bk * 32u + bn] = b;`
@@ -115,24 +116,24 @@ export function matmulShader(mode: MatmulMode): string {
          if (li == 0u) { S[u(${MM.partOff}) + wid.y * nwg.x + wid.x] = total; }`
       : '';
   return `${HEADER}
-var<workgroup> As : array<f32, 512>;
-var<workgroup> Bs : array<f32, 512>;
+var<workgroup> As : array<f32, ${32 * BK}>;
+var<workgroup> Bs : array<f32, ${32 * BK}>;
 @compute @workgroup_size(16, 16, 1)
 fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(local_invocation_index) li : u32,
         @builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>) {
   let M = u(${MM.M}); let N = u(${MM.N}); let K = u(${MM.K});
   let row0 = wid.y * 32u; let col0 = wid.x * 32u;
   var acc = array<f32, 4>(0.0, 0.0, 0.0, 0.0);
-  for (var k0 = 0u; k0 < K; k0 = k0 + 16u) {
-    for (var t = 0u; t < 2u; t = t + 1u) {
+  for (var k0 = 0u; k0 < K; k0 = k0 + ${BK}u) {
+    for (var t = 0u; t < ${(32 * BK) / 256}u; t = t + 1u) {
       let e = li + t * 256u;
       { ${loadA} }
       { ${loadB} }
     }
     workgroupBarrier();
-    for (var kk = 0u; kk < 16u; kk = kk + 1u) {
-      let a0 = As[lid.y * 16u + kk];
-      let a1 = As[(lid.y + 16u) * 16u + kk];
+    for (var kk = 0u; kk < ${BK}u; kk = kk + 1u) {
+      let a0 = As[lid.y * ${BK}u + kk];
+      let a1 = As[(lid.y + 16u) * ${BK}u + kk];
       let b0 = Bs[kk * 32u + lid.x];
       let b1 = Bs[kk * 32u + lid.x + 16u];
       acc[0] = acc[0] + a0 * b0;
