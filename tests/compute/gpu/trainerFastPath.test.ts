@@ -118,10 +118,11 @@ describe.skipIf(!adapter)(`fast path in the trainer (${adapter})`, () => {
     await onWebgpu();
     const counter = installDispatchCounter();
     void counter;
-    const all = blobs(20, 47, 4);
+    const all = blobs(16, 47, 4);
     const pick = (lo: number, hi: number) => ({ ...all, n: hi - lo, features: all.features.slice(lo * 47, hi * 47), labels: all.labels.slice(lo, hi) });
     const before = tf.memory().numTensors;
-    const t = createTrainer(pick(0, 12), pick(12, 20), small({ model: 'm3' }));
+    // 12 training rows in batches of 8: a full and a short batch, i.e. both programs.
+    const t = createTrainer(pick(0, 12), pick(12, 16), small({ model: 'm3' }));
     expect(t.path).toBe('fast');
     // tfjs creates (and destroys) a staging buffer for every upload from JS (validation's
     // samples), so the measure is buffers alive: created - destroyed.
