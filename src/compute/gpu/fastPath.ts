@@ -243,8 +243,16 @@ export class GpuFastPath {
       d2eval: full.ops.filter((o) => o.only !== 'd2train').length,
     };
 
-    // ---- buffers, once ----
+    // ---- limits: beyond them the trainer falls back to the plain path ----
     const dev = this.device;
+    const maxGroups = dev.limits.maxComputeWorkgroupsPerDimension;
+    for (const prog of this.programs.values())
+      for (const op of prog.ops) if (op.x > maxGroups || op.y > maxGroups) throw new Error(`a ${op.kernel} dispatch needs ${op.x} x ${op.y} workgroups (limit ${maxGroups})`);
+    const maxBinding = dev.limits.maxStorageBufferBindingSize;
+    for (const [what, words] of [['weights', nParams], ['momentum', vOff], ['workspace', sTotal], ['training split', init.trainX.length]] as const)
+      if (words * 4 > maxBinding) throw new Error(`the ${what} (${words * 4} bytes) exceed the GPU's storage binding limit (${maxBinding})`);
+
+    // ---- buffers, once ----
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const mk = (words: number, usage: number, label: string) => {
       const b = dev.createBuffer({ size: Math.max(16, Math.ceil((words * 4) / 16) * 16), usage, label });
