@@ -4,8 +4,9 @@
  * the fast t-SNE (default), tsne-js (the exact reference) or UMAP.
  *
  * Backend: a hardware GPU (WebGPU, then WebGL; software adapters are passed over by the
- * loaders) runs the fast t-SNE's exact gradient as tfjs ops; without one the gradient is
- * Barnes-Hut in plain TypeScript, faster here than tfjs's WASM ops (measured in the bench).
+ * loaders) runs the fast t-SNE's exact gradient (WebGPU: tsneWebgpu.ts's WGSL; WebGL: tfjs
+ * ops); without one the gradient is Barnes-Hut in plain TypeScript, faster here than tfjs's
+ * WASM ops (measured in the bench).
  */
 import * as Comlink from 'comlink';
 import { jointSubsample, type EmbedSource } from '../src/compute/embed/subsample';
@@ -20,6 +21,8 @@ let controller: AbortController | null = null;
 interface Backend {
   name: string;
   engine: TensorEngineFactory | null;
+  /** How the engine computes, in words (default: tfjs ops). */
+  words?: string;
 }
 let backend: Promise<Backend> | null = null;
 
@@ -27,12 +30,17 @@ let backend: Promise<Backend> | null = null;
 function pickBackend(): Promise<Backend> {
   backend ??= (async () => {
     try {
-      const [{ selectBackend }, { loaders }, { createTensorEngine }] = await Promise.all([
+      const [{ selectBackend }, { loaders }, { createTensorEngine }, { createWebgpuEngine, tfjsWebgpuDevice }, { tf }] = await Promise.all([
         import('../src/compute/backend'),
         import('./backendLoaders'),
         import('../src/compute/embed/tsneTensor'),
+        import('../src/compute/embed/tsneWebgpu'),
+        import('../src/compute/tf'),
       ]);
       const report = await selectBackend({ loaders: { webgpu: loaders.webgpu, webgl: loaders.webgl } });
+      const device = report.active === 'webgpu' ? tfjsWebgpuDevice(tf.backend()) : null;
+      // WebGPU: our three-dispatch WGSL engine on tfjs's device; WebGL: tfjs ops.
+      if (device) return { name: `webgpu (${report.detail})`, engine: (P, Y0, s) => createWebgpuEngine(device, P, Y0, s), words: 'exact gradient in 3 WGSL dispatches per iteration' };
       return { name: `${report.active} (${report.detail})`, engine: createTensorEngine };
     } catch {
       return { name: 'plain TS', engine: null };
@@ -42,7 +50,7 @@ function pickBackend(): Promise<Backend> {
 }
 
 function engineWords(b: Backend, n: number): string {
-  if (b.engine) return `exact gradient as tfjs ops on ${b.name}`;
+  if (b.engine) return `${b.words ?? 'exact gradient as tfjs ops'} on ${b.name}`;
   return chooseGradient(n, {}, false) === 'exact' ? 'exact gradient in plain TS' : 'Barnes-Hut gradient in plain TS';
 }
 

@@ -9,7 +9,9 @@
  *      whole runs, and at the first size its layout scored (KL on the exact P, 10-NN) beside
  *      the same run with the exact gradient and UMAP; its tfjs tensor path on WASM and on Node's WebGPU adapter (software
  *      lavapipe here: correctness, not GPU speed) timed over a few iterations and
- *      extrapolated; UMAP (umap-js, 500 epochs).
+ *      extrapolated; the WGSL engine (tsneWebgpu.ts, 3 dispatches per iteration) likewise on
+ *      Node's WebGPU adapter (on a lent GPU: `npm run bench -- --only tsne --no-browser` gives
+ *      the GPU figure); UMAP (umap-js, 500 epochs).
  *   2. Headless Chromium (Debian's, /usr/bin/chromium): a page with the embed code bundled by
  *      esbuild runs the fast t-SNE at each size (the issue's in-browser figures), tsne-js per
  *      iteration at 2000 points (extrapolated: a whole run takes ~half an hour here), and the
@@ -26,6 +28,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { tf } from '../compute/tf';
 import { prepareFastTsne, runFastTsne, type TsneSchedule } from '../compute/embed/fastTsne';
 import { createTensorEngine } from '../compute/embed/tsneTensor';
+import { createWebgpuEngine, tfjsWebgpuDevice } from '../compute/embed/tsneWebgpu';
 import { runUmap } from '../compute/embed/umap';
 import { exactJointP, klDivergence, neighbourPreservation } from '../compute/embed/quality';
 import { Rng } from '../compute/train/rng';
@@ -129,6 +132,27 @@ async function nodeSection(): Promise<void> {
         const ms = (performance.now() - t0) / timed;
         rows.push({ where: 'Node', method: `fast t-SNE, exact tensor gradient, ${label}`, n, iterations: ITERATIONS, seconds: (ms * ITERATIONS) / 1000, extrapolated: true, note: `${ms.toFixed(0)} ms / iteration over ${timed}` });
         log(`Node tensor path on ${label} n=${n}: ${ms.toFixed(0)} ms/iteration`);
+      } finally {
+        e.dispose();
+      }
+    }
+  }
+  // The WGSL engine (3 dispatches per iteration) on Node's WebGPU adapter, when there is one.
+  const device = tf.getBackend() === 'webgpu' ? tfjsWebgpuDevice(tf.backend()) : null;
+  if (device) {
+    for (const n of SIZES) {
+      const x = clusters(n, 50, 10, 1);
+      const { P, Y0, schedule } = prepareFastTsne(x, n, 50, { iterations: ITERATIONS, seed: 1 });
+      const e = createWebgpuEngine(device, P, spreadLayout(Y0), schedule);
+      const timed = 5;
+      try {
+        await e.run(0, 2);
+        const t0 = performance.now();
+        await e.run(2, timed);
+        const ms = (performance.now() - t0) / timed;
+        const desc = (await setupNodeWebgpu()) ?? 'webgpu';
+        rows.push({ where: 'Node', method: `fast t-SNE, exact gradient in 3 WGSL dispatches, WebGPU (${desc})`, n, iterations: ITERATIONS, seconds: (ms * ITERATIONS) / 1000, extrapolated: true, note: `${ms.toFixed(0)} ms / iteration over ${timed}` });
+        log(`Node WGSL engine n=${n}: ${ms.toFixed(0)} ms/iteration`);
       } finally {
         e.dispose();
       }
