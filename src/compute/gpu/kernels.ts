@@ -100,14 +100,14 @@ export function matmulShader(mode: MatmulMode): string {
            Bs[bk * 32u + bn] = b;`;
   const store =
     mode === 'fwd'
-      ? `var v = acc[i * 2u + j] + P[u(${MM.biasOff}) + c];
+      ? `var v = ACC + P[u(${MM.biasOff}) + c];
          if (u(${MM.relu}) != 0u) { v = max(v, 0.0); }
          S[u(${MM.cOff}) + r * u(${MM.ldc}) + c] = v;
          if (u(${MM.hasC2}) != 0u) { S[u(${MM.c2Off}) + r * u(${MM.ldc2}) + c] = v; }`
       : mode === 'dx'
         ? `let o = u(${MM.cOff}) + r * u(${MM.ldc}) + c;
-           if (u(${MM.accumulate}) != 0u) { S[o] = S[o] + acc[i * 2u + j]; } else { S[o] = acc[i * 2u + j]; }`
-        : `let v = acc[i * 2u + j];
+           if (u(${MM.accumulate}) != 0u) { S[o] = S[o] + ACC; } else { S[o] = ACC; }`
+        : `let v = ACC;
            G[u(${MM.cOff}) + r * u(${MM.ldc}) + c] = v;
            sq = sq + v * v;`;
   const tail =
@@ -123,7 +123,8 @@ fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(local_invocation
         @builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>) {
   let M = u(${MM.M}); let N = u(${MM.N}); let K = u(${MM.K});
   let row0 = wid.y * 32u; let col0 = wid.x * 32u;
-  var acc = array<f32, 4>(0.0, 0.0, 0.0, 0.0);
+  // Four named accumulators (not an array) so that they stay in registers.
+  var acc0 = 0.0; var acc1 = 0.0; var acc2 = 0.0; var acc3 = 0.0;
   for (var k0 = 0u; k0 < K; k0 = k0 + ${BK}u) {
     for (var t = 0u; t < ${(32 * BK) / 256}u; t = t + 1u) {
       let e = li + t * 256u;
@@ -136,21 +137,25 @@ fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(local_invocation
       let a1 = As[(lid.y + 16u) * ${BK}u + kk];
       let b0 = Bs[kk * 32u + lid.x];
       let b1 = Bs[kk * 32u + lid.x + 16u];
-      acc[0] = acc[0] + a0 * b0;
-      acc[1] = acc[1] + a0 * b1;
-      acc[2] = acc[2] + a1 * b0;
-      acc[3] = acc[3] + a1 * b1;
+      acc0 = acc0 + a0 * b0;
+      acc1 = acc1 + a0 * b1;
+      acc2 = acc2 + a1 * b0;
+      acc3 = acc3 + a1 * b1;
     }
     workgroupBarrier();
   }
   var sq = 0.0;
-  for (var i = 0u; i < 2u; i = i + 1u) {
-    for (var j = 0u; j < 2u; j = j + 1u) {
-      let r = row0 + lid.y + 16u * i;
-      let c = col0 + lid.x + 16u * j;
-      if (r < M && c < N) { ${store} }
-    }
-  }
+  ${[0, 1]
+    .flatMap((i) =>
+      [0, 1].map(
+        (j) => `{
+    let r = row0 + lid.y + ${16 * i}u;
+    let c = col0 + lid.x + ${16 * j}u;
+    if (r < M && c < N) { ${store.replaceAll('ACC', `acc${i * 2 + j}`)} }
+  }`,
+      ),
+    )
+    .join('\n  ')}
   ${tail}
 }
 `;

@@ -30,7 +30,7 @@ function rand(n: number, rng: Rng, positiveShare = 0.5): Float32Array {
 }
 
 /** Run one matmul kernel dispatch with P and S as given; returns P, G and S after it. */
-async function run(mode: MatmulMode, P: Float32Array, S: Float32Array, gWords: number, set: (u: Uint32Array) => void, groups: [number, number]) {
+async function run(mode: MatmulMode, P: Float32Array<ArrayBuffer>, S: Float32Array<ArrayBuffer>, gWords: number, set: (u: Uint32Array) => void, groups: [number, number]) {
   const dev = (tf.backend() as unknown as { device: GPUDevice }).device;
   const st = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   const mk = (words: number, usage: number) => dev.createBuffer({ size: Math.max(16, Math.ceil(words / 4) * 16), usage });
