@@ -82,8 +82,8 @@ const api: TsneApi = {
     let engine = '';
     const control = {
       signal: ctl.signal,
-      // A few layouts a second: each is a Plotly redraw on the page's main thread.
-      minFrameMs: 250,
+      // Two layouts a second: each is a Plotly redraw (~100 ms) on the page's main thread.
+      minFrameMs: 500,
       onFrame: (f: Parameters<typeof onFrame>[0]) => onFrame(Comlink.transfer({ ...f, engine }, [f.layout.buffer as ArrayBuffer])),
     };
     let res: { cancelled: boolean; iteration: number; kl: number };
