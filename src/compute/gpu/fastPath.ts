@@ -227,7 +227,7 @@ export class GpuFastPath {
     this.buildProgram(sizes[0]);
     this.partBase = this.sAlloc;
     this.slotCount = 0;
-    const built = sizes.map((s) => this.buildProgram(s));
+    for (const s of sizes) this.buildProgram(s); // counts the uniform slots
     const sWords = this.partBase + this.partAlloc;
     this.accOff = sWords;
     this.lastOff = sWords + LOSS_SLOTS;
@@ -236,7 +236,6 @@ export class GpuFastPath {
     // The real builds again, now writing their uniforms.
     this.slotCount = 0;
     for (const s of sizes) this.programs.set(s, this.buildProgram(s, true));
-    void built;
     const full = this.programs.get(sizes[0])!;
     this.dispatchesPerIteration = {
       d2train: full.ops.filter((o) => o.only !== 'd2eval').length,
