@@ -52,6 +52,9 @@ export interface SessionInfo {
   nVal: number;
   /** How the validation split was made, for the UI. */
   validation: string;
+  /** How a training step runs: the fused WGSL kernels ('fast', WebGPU) or tfjs ops ('plain'), and why not fast. */
+  trainPath: 'fast' | 'plain';
+  trainPathNote: string | null;
 }
 
 const PROGRESS_EVERY_MS = 100;
@@ -94,6 +97,8 @@ export class TrainingSession {
       nTrain: split?.train.n ?? dataset.n,
       nVal: split?.val.n ?? 0,
       validation,
+      trainPath: this.trainer.path,
+      trainPathNote: this.trainer.fastPathNote,
     };
   }
 

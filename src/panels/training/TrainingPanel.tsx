@@ -195,7 +195,10 @@ export function TrainingPanel() {
             </span>
             {run.info && (
               <span className="muted">
-                {run.info.nTrain} training rows, validation: {run.info.validation}
+                {run.info.nTrain} training rows, validation: {run.info.validation};{' '}
+                <span data-testid="train-path" title={run.info.trainPathNote ?? undefined}>
+                  {run.info.trainPath === 'fast' ? 'fused WebGPU kernels' : 'tfjs ops'}
+                </span>
               </span>
             )}
           </div>
