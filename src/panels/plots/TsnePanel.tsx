@@ -103,10 +103,18 @@ export function TsnePanel() {
           min={20}
           step={100}
           onChange={(v) => setCap(Math.round(v))}
-          paper={method === 'tsne-js' ? `${TSNE_JS_CAP}: tsne-js is exact O(N²) plain JS` : probe ? `${probe.suggestedCap}: 1000 iterations in about 20 s at the measured speed (${probe.backend})` : 'measuring this machine...'}
+          paper={
+            method === 'tsne-js'
+              ? `${TSNE_JS_CAP}: tsne-js is exact O(N²) plain JS`
+              : !probe
+                ? 'measuring this machine...'
+                : method === 'umap'
+                  ? `${probe.suggestedCap}: the fast t-SNE's measured cap (${probe.backend}); UMAP's speed is similar here`
+                  : `${probe.suggestedCap}: 1000 iterations in about 20 s at the measured speed (${probe.backend})`
+          }
           testId="tsne-cap"
         />
-        <NumberField label="perplexity" value={perplexity} min={2} onChange={setPerplexity} paper="30 (usual)" />
+        {method !== 'umap' && <NumberField label="perplexity" value={perplexity} min={2} onChange={setPerplexity} paper="30 (usual)" />}
         <NumberField label={method === 'umap' ? 'epochs' : 'iterations'} value={iterations} min={10} step={50} onChange={(v) => setIterations(Math.round(v))} paper={method === 'fast-tsne' ? '1000 (the 2008 paper)' : '500'} testId="tsne-iterations" />
         <NumberField label="seed" value={seed} step={1} onChange={(v) => setSeed(Math.round(v))} paper="initial layout" />
       </div>
