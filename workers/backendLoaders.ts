@@ -27,17 +27,9 @@ const SOFTWARE_GPU = /swiftshader|llvmpipe|lavapipe|software|basic render/i;
  */
 export type WasmThreads = 'auto' | number;
 
-/**
- * Workers whose nets are tiny (the toy lab's 2-D GANs): there each op is so small that handing
- * it to a second thread costs more than it saves (toy lab, this machine: 6 training steps per
- * second threaded vs 14-19 single-threaded), so 'auto' means one thread in them.
- */
-const SINGLE_THREAD_WORKERS = new Set(['toy']);
-
 export function wasmThreadsFor(want: WasmThreads): number {
   const isolated = (self as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined';
   if (!isolated) return 1;
-  if (want === 'auto' && SINGLE_THREAD_WORKERS.has((self as { name?: string }).name ?? '')) return 1;
   const cores = Math.max(1, self.navigator?.hardwareConcurrency ?? 1);
   return want === 'auto' ? cores : Math.max(1, Math.floor(want));
 }
@@ -82,7 +74,11 @@ export function wasmLoader(want: WasmThreads = 'auto'): BackendLoader {
   };
 }
 
-/** Every backend with WASM on one thread (for workers running tiny nets). */
+/**
+ * For workers whose nets are tiny (the toy lab's 2-D GANs): each op is so small that handing it
+ * to a second thread costs more than it saves (toy lab, this machine: 6 training steps per second
+ * threaded vs 14-19 single-threaded).
+ */
 export const singleThreadLoaders = (): Record<BackendName, BackendLoader> => ({ ...loaders, wasm: wasmLoader(1) });
 
 export const loaders: Record<BackendName, BackendLoader> = {

@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import { selectBackend } from '../src/compute/backend';
 import { ToyLab, type ToyLabOptions } from '../src/compute/toy/toyLab';
 import type { ToyApi, ToyUpdate } from '../src/api';
-import { loaders } from './backendLoaders';
+import { singleThreadLoaders } from './backendLoaders';
 
 let lab: ToyLab | null = null;
 let playing = false;
@@ -49,7 +49,7 @@ async function loop(): Promise<void> {
 
 const api: ToyApi = {
   async start(opts: ToyLabOptions, cb) {
-    if (!backend) backend = (await selectBackend({ loaders, forced: 'wasm' })).active;
+    if (!backend) backend = (await selectBackend({ loaders: singleThreadLoaders(), forced: 'wasm' })).active;
     playing = false;
     while (loopRunning) await new Promise((r) => setTimeout(r, 5));
     lab?.dispose();
