@@ -29,7 +29,7 @@ test('embedding of real plus generated rows: fast t-SNE at the measured cap in s
   const t0 = Date.now();
   await page.getByTestId('tsne-run').click();
   await expect(page.getByTestId('tsne-status')).toHaveAttribute('data-status', 'running');
-  await expect(page.getByTestId('tsne-plot')).toContainText(/iteration \d+ of 1000/, { timeout: 60_000 });
+  await expect(page.getByTestId('tsne-title')).toContainText(/iteration \d+ of 1000/, { timeout: 60_000 });
   await expect(page.getByTestId('tsne-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   const seconds = (Date.now() - t0) / 1000;
   console.log(`fast t-SNE of the demo's real + 200 synthetic rows, 1000 iterations: ${seconds.toFixed(1)} s (cap ${cap})`);
@@ -58,7 +58,7 @@ test('embedding of real plus generated rows: fast t-SNE at the measured cap in s
   // 3. tsne-js, the exact reference, on the same 300 points.
   await page.getByTestId('tsne-method').selectOption('tsne-js');
   await page.getByTestId('tsne-run').click();
-  await expect(page.getByTestId('tsne-plot')).toContainText(/iteration \d+ of 150/, { timeout: 60_000 });
+  await expect(page.getByTestId('tsne-title')).toContainText(/iteration \d+ of 150/, { timeout: 60_000 });
   await expect(page.getByTestId('tsne-status')).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
   await expect(page.getByTestId('tsne-status')).toContainText('tsne-js (exact reference)');
 
@@ -66,7 +66,7 @@ test('embedding of real plus generated rows: fast t-SNE at the measured cap in s
   await page.getByTestId('tsne-method').selectOption('umap');
   await page.getByTestId('tsne-run').click();
   await expect(page.getByTestId('tsne-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
-  await expect(page.getByTestId('tsne-plot')).toContainText(/UMAP of real and synthetic rows, epoch 150 of 150/);
+  await expect(page.getByTestId('tsne-title')).toContainText(/UMAP of real and synthetic rows, epoch 150 of 150/);
   await expect(page.getByTestId('tsne-plot').locator('.legendtext')).toHaveCount(8);
   await shot(page, '23-umap-class');
 
@@ -75,7 +75,7 @@ test('embedding of real plus generated rows: fast t-SNE at the measured cap in s
   await page.getByTestId('tsne-iterations').fill('100000');
   await page.getByTestId('tsne-iterations').press('Enter');
   await page.getByTestId('tsne-run').click();
-  await expect(page.getByTestId('tsne-plot')).toContainText(/iteration \d+ of 100000/, { timeout: 60_000 });
+  await expect(page.getByTestId('tsne-title')).toContainText(/iteration \d+ of 100000/, { timeout: 60_000 });
   await page.getByTestId('tsne-cancel').click();
   await expect(page.getByTestId('tsne-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 10_000 });
 });
