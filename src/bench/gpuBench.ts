@@ -95,7 +95,7 @@ function loadData(a: Args): Dataset & { source: string } {
   }
   return {
     name: 'synthetic',
-    source: `synthetic Gaussian rows (${a.rows} x ${a.d}, K = 4; ../shared/data not found)`,
+    source: `synthetic Gaussian rows (${a.rows} x ${a.d}, K = 4; ${a.d === 1582 ? `${file} not found` : 'urdu-is10.csv is used only at d = 1582'})`,
     features,
     n: a.rows,
     d: a.d,
