@@ -22,6 +22,7 @@ import { tf } from '../compute/tf';
 import type { Dataset } from '../compute/data/dataset';
 import { defaultsFor, type ModelKind } from '../compute/train/settings';
 import { createTrainer } from '../compute/train/trainer';
+import { optionGetter } from './argv';
 
 interface Args {
   backends: string[];
@@ -34,12 +35,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const get = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    if (i >= 0) return argv[i + 1];
-    const eq = argv.find((a) => a.startsWith(`--${name}=`));
-    return eq ? eq.slice(name.length + 3) : undefined;
-  };
+  const get = optionGetter(argv);
   const backend = get('backend');
   return {
     backends: (backend ?? get('backends') ?? 'cpu,wasm').split(','),

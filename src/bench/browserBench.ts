@@ -28,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { BenchCell, BenchConfig, BenchMessage } from './browser/bench.worker';
+import { optionGetter } from './argv';
 
 // npm runs scripts from the package root (REPO_ROOT of runBundled.ts would point into the bundle's cache folder).
 const REPO_ROOT = process.cwd();
@@ -49,12 +50,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const get = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    if (i >= 0) return argv[i + 1];
-    const eq = argv.find((a) => a.startsWith(`--${name}=`));
-    return eq ? eq.slice(name.length + 3) : undefined;
-  };
+  const get = optionGetter(argv);
   return {
     backends: (get('backends') ?? 'cpu,wasm-1,wasm-2t,wasm-1,wasm-2t,webgl,webgpu').split(','),
     models: (get('models') ?? 'm1,m2,m3').split(',') as Args['models'],

@@ -29,6 +29,7 @@ import { setupNodeWebgpu, useWebgpu } from '../compute/gpu/nodeWebgpu';
 import { Rng } from '../compute/train/rng';
 import { defaultsFor, type ModelKind, type TrainSettings } from '../compute/train/settings';
 import { createTrainer } from '../compute/train/trainer';
+import { optionGetter } from './argv';
 
 interface Args {
   models: ModelKind[];
@@ -44,12 +45,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const get = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    if (i >= 0) return argv[i + 1];
-    const eq = argv.find((a) => a.startsWith(`--${name}=`));
-    return eq ? eq.slice(name.length + 3) : undefined;
-  };
+  const get = optionGetter(argv);
   const b = get('batches');
   return {
     models: (get('models') ?? 'm1,m2,m3').split(',') as ModelKind[],

@@ -33,12 +33,10 @@ import { runUmap } from '../compute/embed/umap';
 import { exactJointP, klDivergence, neighbourPreservation } from '../compute/embed/quality';
 import { Rng } from '../compute/train/rng';
 import { setupNodeWebgpu, useWebgpu } from '../compute/gpu/nodeWebgpu';
+import { optionGetter } from './argv';
 
 const argv = process.argv.slice(2);
-const get = (name: string): string | undefined => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
+const get = optionGetter(argv);
 const SIZES = (get('sizes') ?? '2000,5000').split(',').map(Number);
 const ITERATIONS = Number(get('iterations') ?? 1000);
 const BROWSER = !argv.includes('--no-browser');
