@@ -7,6 +7,7 @@ import type { BackendLoader, BackendName } from '../src/compute/backend';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { patchWasmTransposedMatMul } from '../src/compute/wasmMatMul';
 
 interface GpuAdapterLike {
   isFallbackAdapter?: boolean;
@@ -37,6 +38,7 @@ export function wasmThreadsFor(want: WasmThreads): number {
 export function wasmLoader(want: WasmThreads = 'auto'): BackendLoader {
   return async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    patchWasmTransposedMatMul();
     const threads = wasmThreadsFor(want);
     // The threaded build needs SharedArrayBuffer (cross-origin isolation). Its 8 pthread
     // workers are classic workers that tfjs starts from Blob URLs holding its own glue, so they

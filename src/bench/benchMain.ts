@@ -23,6 +23,7 @@ import type { Dataset } from '../compute/data/dataset';
 import { defaultsFor, type ModelKind } from '../compute/train/settings';
 import { createTrainer } from '../compute/train/trainer';
 import { optionGetter } from './argv';
+import { patchWasmTransposedMatMul } from '../compute/wasmMatMul';
 
 interface Args {
   backends: string[];
@@ -82,6 +83,7 @@ async function setBackend(name: string): Promise<string | null> {
   try {
     if (name === 'wasm') {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      patchWasmTransposedMatMul();
       const dir = path.resolve(process.cwd(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep;
       wasm.setWasmPaths(dir);
     } else if (name === 'webgpu') {

@@ -11,11 +11,13 @@ import { tf } from '../compute/tf';
 import { TableError } from '../compute/data/tableError';
 import { parseArgs, UsageError } from './args';
 import { commandOf, progressPrinter, runCommand, USAGE } from './commands';
+import { patchWasmTransposedMatMul } from '../compute/wasmMatMul';
 
 async function setBackend(name: string): Promise<string> {
   if (name === 'wasm') {
     try {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      patchWasmTransposedMatMul();
       const root = process.env.EMOGAN_LAB_ROOT ?? process.cwd();
       wasm.setWasmPaths(path.resolve(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
       if (await tf.setBackend('wasm')) {

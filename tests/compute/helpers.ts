@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { tf } from '../../src/compute/tf';
 import type { Dataset } from '../../src/compute/data/dataset';
 import { Rng } from '../../src/compute/train/rng';
+import { patchWasmTransposedMatMul } from '../../src/compute/wasmMatMul';
 
 export const SHARED_DATA = path.resolve(__dirname, '../../../shared/data');
 
@@ -26,6 +27,7 @@ export async function useFastBackend(): Promise<string> {
     wasmReady = (async () => {
       try {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
+        patchWasmTransposedMatMul();
         const req = createRequire(import.meta.url);
         const dir = path.dirname(req.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
         wasm.setWasmPaths(path.join(dir, 'dist') + path.sep);
