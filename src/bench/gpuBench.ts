@@ -30,6 +30,7 @@ import { Rng } from '../compute/train/rng';
 import { defaultsFor, type ModelKind, type TrainSettings } from '../compute/train/settings';
 import { createTrainer } from '../compute/train/trainer';
 import { optionGetter } from './argv';
+import { parseFeatures, repeatRows } from './benchData';
 
 interface Args {
   models: ModelKind[];
@@ -65,21 +66,7 @@ function parseArgs(argv: string[]): Args {
 function loadData(a: Args): Dataset & { source: string } {
   const file = path.join(a.data, 'urdu-is10.csv');
   if (a.d === 1582 && existsSync(file)) {
-    const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
-    const header = lines[0].split(',');
-    const featCols = header.map((h, i) => (/^f\d+$/.test(h) ? i : -1)).filter((i) => i >= 0);
-    const labelCol = header.indexOf('label');
-    const src = lines.slice(1).map((l) => l.split(','));
-    const classNames = Array.from(new Set(src.map((r) => r[labelCol]))).sort();
-    const d = featCols.length;
-    const features = new Float32Array(a.rows * d);
-    const labels = new Int32Array(a.rows);
-    for (let i = 0; i < a.rows; i++) {
-      const r = src[i % src.length];
-      featCols.forEach((c, j) => (features[i * d + j] = Number(r[c])));
-      labels[i] = classNames.indexOf(r[labelCol]);
-    }
-    return { name: 'urdu-is10', source: `urdu-is10.csv repeated to ${a.rows} rows`, features, n: a.rows, d, featureNames: featCols.map((c) => header[c]), labels, classNames };
+    return { ...repeatRows(parseFeatures(readFileSync(file, 'utf8'), 'urdu-is10'), a.rows), name: 'urdu-is10', source: `urdu-is10.csv repeated to ${a.rows} rows` };
   }
   const rng = new Rng(11);
   const K = 4;

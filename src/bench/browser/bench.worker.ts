@@ -8,10 +8,10 @@
  */
 import { tf } from '../../compute/tf';
 import { selectBackend, type BackendLoader, type BackendName } from '../../compute/backend';
-import type { Dataset } from '../../compute/data/dataset';
 import { defaultsFor, type ModelKind } from '../../compute/train/settings';
 import { createTrainer } from '../../compute/train/trainer';
 import { loaders, wasmLoader } from '../../../workers/backendLoaders';
+import { parseFeatures, repeatRows } from '../benchData';
 
 export interface BenchConfig {
   /** e.g. 'wasm-2t': the backend, and for WASM the thread count. */
@@ -51,34 +51,6 @@ export type BenchMessage =
   | { type: 'done' }
   | { type: 'error'; message: string };
 
-/** The shared corpora's layout: label column `label`, features f1..fd (as benchMain.ts reads them). */
-function parseFeatures(text: string, name: string): Dataset {
-  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
-  const header = lines[0].split(',');
-  const featCols = header.map((h, i) => (/^f\d+$/.test(h) ? i : -1)).filter((i) => i >= 0);
-  const labelCol = header.indexOf('label');
-  const rows = lines.slice(1).map((l) => l.split(','));
-  const classNames = Array.from(new Set(rows.map((r) => r[labelCol]))).sort();
-  const d = featCols.length;
-  const features = new Float32Array(rows.length * d);
-  const labels = new Int32Array(rows.length);
-  rows.forEach((r, i) => {
-    featCols.forEach((c, j) => (features[i * d + j] = Number(r[c])));
-    labels[i] = classNames.indexOf(r[labelCol]);
-  });
-  return { name, features, n: rows.length, d, featureNames: featCols.map((c) => header[c]), labels, classNames };
-}
-
-function repeatRows(ds: Dataset, n: number): Dataset {
-  const features = new Float32Array(n * ds.d);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const j = i % ds.n;
-    features.set(ds.features.subarray(j * ds.d, (j + 1) * ds.d), i * ds.d);
-    labels[i] = ds.labels[j];
-  }
-  return { ...ds, features, n, labels };
-}
 
 /** Counts GPU work submitted from this worker: WebGPU dispatches and WebGL draw calls. */
 let dispatches = 0;
