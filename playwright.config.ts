@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, WEBGPU_FLAG } from './e2e/chromium';
 
 /**
  * End-to-end tests drive Debian's Chromium (`apt-get install -y chromium`) against the
@@ -21,18 +22,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}`,
     viewport: { width: 1400, height: 900 },
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-        // Lets the app see WebGPU's (software) adapter, so the adapter check and the
-        // fallback it triggers are exercised for real.
-        '--enable-unsafe-webgpu',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_FLAGS, WEBGPU_FLAG],
     },
   },
   webServer: {

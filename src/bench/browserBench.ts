@@ -29,6 +29,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { BenchCell, BenchConfig, BenchMessage } from './browser/bench.worker';
 import { optionGetter } from './argv';
+import { CHROMIUM_FLAGS, WEBGPU_FLAG } from '../../e2e/chromium';
 
 // npm runs scripts from the package root (REPO_ROOT of runBundled.ts would point into the bundle's cache folder).
 const REPO_ROOT = process.cwd();
@@ -64,16 +65,7 @@ function parseArgs(argv: string[]): Args {
   };
 }
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-  // WebGPU's (software, SwiftShader) adapter is only exposed with this flag here.
-  '--enable-unsafe-webgpu',
-];
+const CHROMIUM_ARGS = [...CHROMIUM_FLAGS, WEBGPU_FLAG];
 
 const LABELS: Record<string, string> = {
   cpu: 'CPU (plain JS)',

@@ -34,6 +34,7 @@ import { exactJointP, klDivergence, neighbourPreservation } from '../compute/emb
 import { Rng } from '../compute/train/rng';
 import { setupNodeWebgpu, useWebgpu } from '../compute/gpu/nodeWebgpu';
 import { optionGetter } from './argv';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
 
 const argv = process.argv.slice(2);
 const get = optionGetter(argv);
@@ -279,8 +280,8 @@ async function browserSection(): Promise<void> {
   });
   const script = built.outputFiles[0].text;
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_FLAGS,
   });
   try {
     const page = await browser.newPage();

@@ -11,12 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { preview } from 'vite';
 import { REPO_ROOT } from '../node/runBundled';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
 
 const server = await preview({ root: REPO_ROOT, preview: { port: 4180, strictPort: true, host: '127.0.0.1' }, logLevel: 'warn' });
 const url = 'http://127.0.0.1:4180/';
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  executablePath: CHROMIUM_PATH,
+  args: CHROMIUM_FLAGS,
 });
 
 async function longTasks(page: Page, reset: boolean): Promise<number[]> {
