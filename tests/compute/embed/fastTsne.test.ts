@@ -16,19 +16,8 @@ import { stratifiedSubsample } from '../../../src/compute/embed/subsample';
 import { Rng } from '../../../src/compute/train/rng';
 import { tf } from '../../../src/compute/tf';
 import { loadCsv, useCpu } from '../helpers';
+import { gaussianBlobs as blobs } from './gaussianBlobs';
 
-/** K blobs in d dims, class k centred at sep * e_k. */
-function blobs(n: number, d: number, K: number, sep: number, seed = 1): { x: Float32Array; labels: Int32Array } {
-  const rng = new Rng(seed);
-  const x = new Float32Array(n * d);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = i % K;
-    labels[i] = k;
-    for (let j = 0; j < d; j++) x[i * d + j] = (j === k ? sep : 0) + rng.normal();
-  }
-  return { x, labels };
-}
 
 /** Share of points whose k nearest layout neighbours mostly share its label. */
 function knnAgreement(layout: ArrayLike<number>, labels: Int32Array, k: number): number {

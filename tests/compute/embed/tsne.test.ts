@@ -5,20 +5,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { runTsne, TSNE_JS_EXACT, TsneSession, tsneJsReference, withSeededMathRandom, type TsneFrame } from '../../../src/compute/embed/tsne';
-import { Rng } from '../../../src/compute/train/rng';
+import { gaussianBlobs as blobs } from './gaussianBlobs';
 
-/** K blobs in d dims: class k centred at sep * e_k. */
-function blobs(n: number, d: number, K: number, sep: number, seed = 1): { x: Float32Array; labels: Int32Array } {
-  const rng = new Rng(seed);
-  const x = new Float32Array(n * d);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = i % K;
-    labels[i] = k;
-    for (let j = 0; j < d; j++) x[i * d + j] = (j === k ? sep : 0) + rng.normal();
-  }
-  return { x, labels };
-}
 
 /** Share of points whose k nearest neighbours in the 2-D layout mostly share its label (majority vote). */
 function knnAgreement(layout: Float32Array, labels: Int32Array, k: number): number {
